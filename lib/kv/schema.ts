@@ -1,0 +1,43 @@
+/**
+ * Schema versions of what tern stores in Deno KV, and the error raised when a KV was written by a
+ * newer tern.
+ *
+ * @module
+ */
+
+/** Version of the snapshot record layout this build reads and writes. */
+export const SNAPSHOT_FORMAT = 1;
+
+/**
+ * A KV holds data this build cannot read (written by a newer schema). Start-up stops with this
+ * error and leaves the data untouched.
+ *
+ * @example
+ * ```ts
+ * throw new KvSchemaError("store", "tern/meta", 3, 1);
+ * ```
+ */
+export class KvSchemaError extends Error {
+  /** Machine-readable error code. */
+  readonly code = "kv_schema";
+  /** What one should do about it. */
+  readonly hint: string;
+
+  constructor(
+    /** What carries the version: "store" (the KV layout) or an actor kind. */
+    readonly subject: string,
+    /** Where the value was found (a key or an actor path). */
+    readonly where: string,
+    /** The version found in the KV. */
+    readonly stored: number,
+    /** The newest version this build supports. */
+    readonly supported: number,
+  ) {
+    super(
+      `KV schema too new: ${subject} at ${where} has schema version ${stored}, ` +
+        `this build supports up to ${supported}`,
+    );
+    this.name = "KvSchemaError";
+    this.hint = "run a tern version that wrote this data (or newer); the data was left untouched";
+  }
+}

@@ -1,0 +1,796 @@
+/**
+ * The actor system: cells, delivery, effects, supervision, passivation, recovery and clean stop.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { type SnapshotEntry, SnapshotStore } from "../kv/snapshot_store.ts";
+import {
+  type Cell,
+  checkVersion,
+  decodeSnapshot,
+  encodeCell,
+  newCell,
+  type PassiveCell,
+  summarize,
+} from "./cell.ts";
+import { parentOf } from "./context.ts";
+import { Mailboxes } from "./mailbox.ts";
+import { admitRestart, backoffDelay, restartSet, supervisionSpec } from "./supervision.ts";
+import { hostClock, type RuntimeClock, TimerWheel } from "./timer_wheel.ts";
+import {
+  type ActorPath,
+  ASK_PATH,
+  type Behavior,
+  type Effect,
+  type EnsureSpec,
+  type ReplyTo,
+  type SupervisionSpec,
+  type TaskResult,
+} from "./types.ts";
+import { type ActorInfo, RuntimeMetrics } from "./metrics.ts";
+
+const log = getLogger(["tern", "runtime"]);
+
+/** Options of {@link ActorSystem.start}. */
+export interface SystemOptions {
+  /** The Deno KV holding snapshots (the caller opens and closes it). */
+  kv: Deno.Kv;
+  /** Every behavior the system may run, by kind. */
+  behaviors: Behavior[];
+  /** Wall clock and host timers (default: the host's). */
+  clock?: RuntimeClock;
+  /** KV key prefix of snapshots (default `["tern", "snap"]`). */
+  prefix?: Deno.KvKey;
+  /** Mutations per commit; 1 makes every snapshot its own commit (a baseline for benchmarks). */
+  maxBatch?: number;
+  /** Supervision of top-level actors. */
+  rootSupervision?: Partial<SupervisionSpec>;
+  /** Called when a failure escalates past the root. Default: log it as fatal. */
+  onFatal?: (path: ActorPath, error: Error) => void;
+  /** Random source for backoff jitter (tests make it deterministic). */
+  random?: () => number;
+  /** Skip recovery of existing snapshots (start empty, keep what is stored). */
+  skipRecovery?: boolean;
+}
+
+/** A reply did not come within the ask's timeout. */
+export class AskTimeoutError extends Error {
+  constructor(readonly path: ActorPath, readonly timeoutMs: number) {
+    super(`no reply from ${path} within ${timeoutMs} ms`);
+    this.name = "AskTimeoutError";
+  }
+}
+
+type Internal = { $timer: string } | { $task: number; gen: number; msg: unknown } | {
+  $start: true;
+};
+
+function isInternal(msg: unknown): msg is Internal {
+  return typeof msg === "object" && msg !== null &&
+    ("$timer" in msg || "$task" in msg || "$start" in msg);
+}
+
+/**
+ * A running actor system.
+ *
+ * @example
+ * ```ts
+ * const kv = await Deno.openKv("/tmp/tern.kv");
+ * const system = await ActorSystem.start({ kv, behaviors: [counter] });
+ * system.spawn("/counter", "counter");
+ * system.send("/counter", { type: "inc" });
+ * await system.stop();
+ * kv.close();
+ * ```
+ */
+export class ActorSystem {
+  readonly metrics = new RuntimeMetrics();
+  readonly store: SnapshotStore;
+  readonly #behaviors = new Map<string, Behavior>();
+  readonly #cells = new Map<string, Cell>();
+  readonly #passive = new Map<string, PassiveCell>();
+  readonly #children = new Map<string, string[]>();
+  readonly #rootHistory: number[] = [];
+  readonly #boxes: Mailboxes;
+  readonly #wheel: TimerWheel;
+  readonly #clock: RuntimeClock;
+  readonly #opts: SystemOptions;
+  readonly #random: () => number;
+  readonly #asks = new Map<string, { resolve: (v: unknown) => void; timer: unknown }>();
+  readonly #deleted = new Set<string>();
+  readonly #hostTimers = new Set<unknown>();
+  #askSeq = 0;
+  #taskSeq = 0;
+  #accepting = true;
+
+  private constructor(opts: SystemOptions) {
+    this.#opts = opts;
+    this.#clock = opts.clock ?? hostClock;
+    this.#random = opts.random ?? Math.random;
+    for (const b of opts.behaviors) this.#behaviors.set(b.kind, b);
+    this.#boxes = new Mailboxes({
+      onError: (e) => log.error("mailbox delivery failed: {error}", { error: String(e) }),
+    });
+    this.#wheel = new TimerWheel(this.#clock, (owner, name) => this.#onTimer(owner, name));
+    this.store = new SnapshotStore(opts.kv, {
+      source: (path) => this.#snapshotOf(path),
+      onDurable: (path, version) => this.#onDurable(path, version),
+      onWriteFailed: (path, error) => this.#onWriteFailed(path, error),
+      onCommit: (n, ms) => this.metrics.commit(n, ms),
+    }, { prefix: opts.prefix, maxBatch: opts.maxBatch });
+  }
+
+  /**
+   * Opens the snapshot store, checks schema versions of everything stored, and restores every
+   * actor: live ones become active with their timers re-armed, passivated ones are indexed.
+   * Throws `KvSchemaError` (touching nothing) when the KV was written by a newer build.
+   */
+  static async start(opts: SystemOptions): Promise<ActorSystem> {
+    const system = new ActorSystem(opts);
+    try {
+      await system.store.open();
+      if (!opts.skipRecovery) await system.#recover();
+    } catch (e) {
+      system.#wheel.close();
+      system.#boxes.shutdown();
+      throw e;
+    }
+    return system;
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** Spawns an actor at `path` unless one exists there (live or passivated). */
+  spawn(path: ActorPath, kind: string, init?: unknown): boolean {
+    if (!this.#accepting) return false;
+    return this.#spawn(path, kind, init);
+  }
+
+  /** Sends `msg` to `path`; returns false when nobody is there (a dead letter) or intake stopped. */
+  send(path: ActorPath, msg: unknown, opts?: { ensure?: EnsureSpec }): boolean {
+    if (!this.#accepting) return false;
+    return this.#send(path, msg, opts?.ensure);
+  }
+
+  /** Sends the message built from a fresh reply address and waits for the reply. */
+  ask<T>(path: ActorPath, make: (replyTo: ReplyTo) => unknown, timeoutMs: number): Promise<T> {
+    const corr = `q${++this.#askSeq}`;
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => {
+        this.#asks.delete(corr);
+        reject(new AskTimeoutError(path, timeoutMs));
+      }, timeoutMs);
+      this.#asks.set(corr, { resolve: resolve as (v: unknown) => void, timer });
+      if (!this.send(path, make({ path: ASK_PATH, corr }))) {
+        this.#clock.clearTimeout(timer);
+        this.#asks.delete(corr);
+        reject(new Error(`no actor at ${path}`));
+      }
+    });
+  }
+
+  /** Whether an actor exists at `path`, and how. */
+  statusOf(path: ActorPath): "active" | "passive" | "restarting" | "absent" {
+    const cell = this.#cells.get(path);
+    if (cell) return cell.status === "restarting" ? "restarting" : "active";
+    return this.#passive.has(path) ? "passive" : "absent";
+  }
+
+  /** The current state of a live actor (undefined when not live). */
+  stateOf<S>(path: ActorPath): S | undefined {
+    return this.#cells.get(path)?.state as S | undefined;
+  }
+
+  /** Inspection data for one actor, live or passivated. */
+  info(path: ActorPath): ActorInfo | undefined {
+    const cell = this.#cells.get(path);
+    if (cell) {
+      return {
+        path,
+        kind: cell.behavior.kind,
+        status: cell.status,
+        summary: summarize(cell.behavior, cell.state),
+        restarts: cell.restarts,
+        failures: cell.failures,
+        mailbox: cell.inbox + cell.pending.length,
+        timers: [...cell.timers.keys()],
+        children: this.#children.get(path)?.length ?? 0,
+      };
+    }
+    const p = this.#passive.get(path);
+    if (!p) return undefined;
+    return {
+      path,
+      kind: p.kind,
+      status: "passive",
+      summary: p.summary,
+      restarts: 0,
+      failures: 0,
+      mailbox: 0,
+      timers: [],
+      children: this.#children.get(path)?.length ?? 0,
+    };
+  }
+
+  /** Children of `path` in spawn order. */
+  childrenOf(path: ActorPath): readonly string[] {
+    return this.#children.get(path) ?? [];
+  }
+
+  /** Every known actor path (live and passivated). */
+  *paths(): IterableIterator<string> {
+    yield* this.#cells.keys();
+    yield* this.#passive.keys();
+  }
+
+  /** Counts of live and passivated actors. */
+  get counts(): { active: number; passive: number; timers: number } {
+    return { active: this.#cells.size, passive: this.#passive.size, timers: this.#wheel.size };
+  }
+
+  /** Resolves once the actor's current state is durable. */
+  whenDurable(path: ActorPath): Promise<void> {
+    const cell = this.#cells.get(path);
+    if (!cell || cell.durable >= cell.version || cell.behavior.persist === false) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => cell.durableWaiters.push({ version: cell.version, resolve }));
+  }
+
+  /** Waits until every snapshot written so far is durable. */
+  flush(): Promise<void> {
+    return this.store.flush();
+  }
+
+  /**
+   * Clean stop: stops intake and timers, lets mailboxes drain, aborts running tasks (their
+   * intent stays in the actors' state and is resumed after the next start), flushes snapshots.
+   * Bounded by `timeoutMs`.
+   */
+  async stop(opts: { timeoutMs?: number } = {}): Promise<{ drained: boolean; flushed: boolean }> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 1500);
+    this.#accepting = false;
+    this.#wheel.close();
+    let drained = false;
+    while (Date.now() < deadline) {
+      let busy = 0;
+      for (const c of this.#cells.values()) busy += c.inbox;
+      if (busy === 0) {
+        drained = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const cell of this.#cells.values()) {
+      for (const ac of cell.tasks) ac.abort();
+      cell.tasks.clear();
+    }
+    let bound: ReturnType<typeof setTimeout> | undefined;
+    const flushed = await Promise.race([
+      this.store.close().then(() => true),
+      new Promise<boolean>((r) => {
+        bound = setTimeout(() => r(false), Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+    clearTimeout(bound);
+    for (const t of this.#hostTimers) this.#clock.clearTimeout(t);
+    this.#hostTimers.clear();
+    for (const cell of this.#cells.values()) cell.status = "stopped";
+    this.#boxes.shutdown();
+    for (const a of this.#asks.values()) this.#clock.clearTimeout(a.timer);
+    this.#asks.clear();
+    return { drained, flushed };
+  }
+
+  // ---------------------------------------------------------------- spawning and delivery
+
+  #spawn(path: ActorPath, kind: string, init: unknown): boolean {
+    if (this.#cells.has(path) || this.#passive.has(path)) return false;
+    const behavior = this.#behaviors.get(kind);
+    if (!behavior) throw new Error(`cannot spawn ${path}: unknown actor kind "${kind}"`);
+    const parent = parentOf(path);
+    const cell = newCell(path, parent, behavior, init, () => this.#clock.now());
+    cell.state = behavior.initial(init, path);
+    this.#deleted.delete(path);
+    this.#cells.set(path, cell);
+    this.#addChild(parent, path);
+    this.#bump(cell);
+    this.#goLive(cell);
+    return true;
+  }
+
+  #send(path: ActorPath, msg: unknown, ensure?: EnsureSpec): boolean {
+    const cell = this.#cells.get(path);
+    if (cell) {
+      this.#post(cell, msg);
+      return true;
+    }
+    if (this.#passive.has(path)) {
+      this.#activate(path, [msg]);
+      return true;
+    }
+    if (ensure) {
+      this.#spawn(path, ensure.kind, ensure.init);
+      this.#post(this.#cells.get(path)!, msg);
+      return true;
+    }
+    this.metrics.deadLetters++;
+    log.debug("dead letter to {path}", { path });
+    return false;
+  }
+
+  #post(cell: Cell, msg: unknown): void {
+    if (cell.status !== "active") {
+      cell.pending.push(msg);
+      return;
+    }
+    if (cell.box === undefined) cell.box = this.#boxes.open((m) => this.#deliver(cell, m));
+    cell.inbox++;
+    this.#boxes.post(cell.box, msg);
+  }
+
+  #deliver(cell: Cell, raw: unknown): void {
+    cell.inbox--;
+    if (cell.status !== "active") {
+      if (cell.status !== "stopped") cell.pending.push(raw);
+      return;
+    }
+    let msg = raw;
+    if (isInternal(raw)) {
+      if ("$timer" in raw) {
+        const t = cell.timers.get(raw.$timer);
+        if (!t) return; // cancelled after it was queued
+        cell.timers.delete(raw.$timer);
+        msg = t.msg;
+      } else if ("$task" in raw) {
+        if (raw.gen !== cell.generation) return; // from before a restart
+        msg = raw.msg;
+      } else {
+        const m = cell.behavior.onStart?.(cell.state);
+        if (m === undefined) return;
+        msg = m;
+      }
+    }
+    this.#handle(cell, msg);
+  }
+
+  #handle(cell: Cell, msg: unknown): void {
+    this.metrics.messages++;
+    cell.lastActive = this.#clock.now();
+    let step;
+    try {
+      step = cell.behavior.handle(cell.state, msg, cell.ctx);
+      if (step === null || typeof step !== "object" || step.state === undefined) {
+        throw new Error(`handler of ${cell.behavior.kind} returned no state`);
+      }
+    } catch (e) {
+      this.#fail(cell, e instanceof Error ? e : new Error(String(e)), msg);
+      return;
+    }
+    cell.state = step.state;
+    this.#bump(cell);
+    if (step.effects && step.effects.length > 0) this.#apply(cell, step.effects);
+    this.#armPassivation(cell);
+  }
+
+  // ---------------------------------------------------------------- effects
+
+  #apply(cell: Cell, effects: Effect[]): void {
+    const outward: Effect[] = [];
+    let durable = false;
+    let passivate = false;
+    for (const e of effects) {
+      switch (e.kind) {
+        case "setTimer":
+          cell.timers.set(e.name, { at: e.at, msg: e.msg });
+          this.#wheel.arm(cell.path, e.name, e.at);
+          break;
+        case "cancelTimer":
+          cell.timers.delete(e.name);
+          this.#wheel.cancel(cell.path, e.name);
+          break;
+        case "spawn":
+          this.#spawn(e.path, e.behavior, e.init);
+          break;
+        case "stop":
+          this.#stopTree(e.path);
+          if (e.path === cell.path) return;
+          break;
+        case "passivate":
+          passivate = true;
+          break;
+        default:
+          if ("durable" in e && e.durable) durable = true;
+          outward.push(e);
+      }
+    }
+    if (outward.length > 0) {
+      const persisted = cell.behavior.persist !== false;
+      if ((durable && persisted && cell.durable < cell.version) || cell.held.length > 0) {
+        cell.held.push({ version: durable ? cell.version : 0, effects: outward });
+      } else {
+        this.#release(cell, outward);
+      }
+    }
+    if (passivate) void this.#passivate(cell);
+  }
+
+  #release(cell: Cell, effects: Effect[]): void {
+    for (const e of effects) {
+      switch (e.kind) {
+        case "send":
+          this.#send(e.to, e.msg, e.ensure);
+          break;
+        case "reply":
+          this.#reply(e.to, e.msg);
+          break;
+        case "task":
+          this.#runTask(cell, e);
+          break;
+      }
+    }
+  }
+
+  #reply(to: ReplyTo, msg: unknown): void {
+    if (to.path === ASK_PATH) {
+      const pending = this.#asks.get(to.corr);
+      if (!pending) return;
+      this.#asks.delete(to.corr);
+      this.#clock.clearTimeout(pending.timer);
+      pending.resolve(msg);
+      return;
+    }
+    this.#send(to.path, msg);
+  }
+
+  #runTask(cell: Cell, e: Extract<Effect, { kind: "task" }>): void {
+    const ac = new AbortController();
+    cell.tasks.add(ac);
+    const gen = cell.generation;
+    const id = ++this.#taskSeq;
+    let timer: unknown;
+    const timeout = e.timeoutMs === undefined ? null : new Promise<TaskResult>((resolve) => {
+      timer = this.#later(e.timeoutMs!, () => {
+        ac.abort();
+        resolve({
+          ok: false,
+          error: `task ${e.name} timed out after ${e.timeoutMs} ms`,
+          timedOut: true,
+          aborted: false,
+        });
+      });
+    });
+    const run = (async (): Promise<TaskResult> => {
+      try {
+        return { ok: true, value: await e.run(ac.signal) };
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        return { ok: false, error, timedOut: false, aborted: ac.signal.aborted };
+      }
+    })();
+    void (timeout ? Promise.race([run, timeout]) : run).then((result) => {
+      if (timer !== undefined) this.#cancelLater(timer);
+      cell.tasks.delete(ac);
+      if (cell.generation !== gen || cell.status === "stopped" || !this.#accepting) return;
+      let msg: unknown;
+      try {
+        msg = e.then(result);
+      } catch (err) {
+        this.#fail(cell, err instanceof Error ? err : new Error(String(err)), { task: e.name });
+        return;
+      }
+      this.#post(cell, { $task: id, gen, msg });
+    });
+  }
+
+  // ---------------------------------------------------------------- durability
+
+  #bump(cell: Cell): void {
+    cell.version++;
+    if (cell.behavior.persist !== false) this.store.markDirty(cell.path);
+    else cell.durable = cell.version;
+  }
+
+  #snapshotOf(
+    path: string,
+  ): { value: ReturnType<typeof encodeCell> | null; version: number } | null {
+    const cell = this.#cells.get(path);
+    if (cell) {
+      if (cell.status === "restarting") return null;
+      return { value: encodeCell(cell, cell.status === "passivating"), version: cell.version };
+    }
+    if (this.#deleted.has(path)) {
+      this.#deleted.delete(path);
+      return { value: null, version: 0 };
+    }
+    return null;
+  }
+
+  #onDurable(path: string, version: number): void {
+    const cell = this.#cells.get(path);
+    if (!cell || version <= cell.durable) return;
+    cell.durable = version;
+    while (cell.held.length > 0 && cell.held[0].version <= cell.durable) {
+      this.#release(cell, cell.held.shift()!.effects);
+    }
+    if (cell.durableWaiters.length > 0) {
+      const still = [];
+      for (const w of cell.durableWaiters) {
+        if (w.version <= version) w.resolve();
+        else still.push(w);
+      }
+      cell.durableWaiters = still;
+    }
+  }
+
+  #onWriteFailed(path: string, error: Error): void {
+    this.metrics.writeFailures++;
+    log.error("snapshot of {path} not written: {error}", { path, error: error.message });
+    const cell = this.#cells.get(path);
+    if (cell && cell.status === "active") this.#fail(cell, error, { snapshot: path });
+  }
+
+  // ---------------------------------------------------------------- supervision
+
+  #fail(cell: Cell, error: Error, msg: unknown): void {
+    cell.failures++;
+    this.metrics.failures++;
+    log.error("{path} ({kind}) failed: {error}", {
+      path: cell.path,
+      kind: cell.behavior.kind,
+      error: error.message,
+      msgType: (msg as { type?: unknown })?.type,
+    });
+    this.#supervise(cell.path, cell.parent, error);
+  }
+
+  #supervise(failed: string, parent: string, error: Error): void {
+    const sup = parent === "/" ? undefined : this.#cells.get(parent);
+    const spec = supervisionSpec(
+      sup ? sup.behavior.supervision : this.#opts.rootSupervision,
+    );
+    const history = sup ? sup.restartHistory : this.#rootHistory;
+    const verdict = admitRestart(history, this.#clock.now(), spec);
+    history.length = 0;
+    history.push(...verdict.history);
+    if (!verdict.allowed) {
+      this.metrics.escalations++;
+      const why = new Error(
+        `${failed} exceeded restart intensity (${spec.intensity} in ${spec.periodMs} ms): ${error.message}`,
+      );
+      if (sup) {
+        this.#fail(sup, why, { escalated: failed });
+      } else {
+        log.fatal("failure escalated past the root: {error}", { error: why.message });
+        this.#opts.onFatal?.(failed, why);
+      }
+      return;
+    }
+    const delay = backoffDelay(spec, verdict.recent, this.#random);
+    const live = restartSet(spec.strategy, this.childrenOf(parent), failed)
+      .filter((p) => this.#cells.has(p));
+    for (const p of live) this.#restartTree(p, delay);
+  }
+
+  #restartTree(path: string, delay: number): void {
+    for (const child of this.childrenOf(path)) {
+      if (this.#cells.has(child)) this.#restartTree(child, delay);
+    }
+    const cell = this.#cells.get(path);
+    if (!cell || cell.status === "restarting") return;
+    cell.status = "restarting";
+    cell.generation++;
+    cell.restarts++;
+    this.metrics.restarts++;
+    cell.restartHistory = []; // a restarted supervisor starts a fresh intensity window, as in OTP
+    cell.held = [];
+    for (const ac of cell.tasks) ac.abort();
+    cell.tasks.clear();
+    this.#wheel.cancelAll(path, cell.timers.keys());
+    this.#wheel.cancel(path, "$passivate");
+    this.#later(delay, () => void this.#reload(cell));
+  }
+
+  /** A host timer the system owns (cleared on stop). */
+  #later(ms: number, fn: () => void): unknown {
+    const handle: unknown = this.#clock.setTimeout(() => {
+      this.#hostTimers.delete(handle);
+      fn();
+    }, ms);
+    this.#hostTimers.add(handle);
+    return handle;
+  }
+
+  #cancelLater(handle: unknown): void {
+    this.#hostTimers.delete(handle);
+    this.#clock.clearTimeout(handle);
+  }
+
+  async #reload(cell: Cell): Promise<void> {
+    if (!this.#accepting || this.#cells.get(cell.path) !== cell) return;
+    try {
+      await this.store.flush(); // a commit in flight must land before we read
+      const entry = await this.store.get(cell.path);
+      cell.timers.clear();
+      if (entry === null) {
+        cell.state = cell.behavior.initial(cell.init, cell.path);
+      } else {
+        checkVersion(entry, cell.behavior);
+        const snap = decodeSnapshot(entry, cell.behavior);
+        cell.state = snap.state;
+        for (const [name, t] of Object.entries(snap.timers)) cell.timers.set(name, t);
+      }
+      cell.version++;
+      cell.durable = cell.version;
+    } catch (e) {
+      cell.status = "active"; // let the supervisor see a failure of a live actor
+      this.#fail(cell, e instanceof Error ? e : new Error(String(e)), { reload: cell.path });
+      return;
+    }
+    this.#goLive(cell);
+  }
+
+  /** Makes a cell active: re-arms timers, queues its start signal, then what waited. */
+  #goLive(cell: Cell): void {
+    for (const [name, t] of cell.timers) this.#wheel.arm(cell.path, name, t.at);
+    cell.status = "active";
+    const waiting = cell.pending;
+    cell.pending = [];
+    if (cell.behavior.onStart) this.#post(cell, { $start: true });
+    for (const m of waiting) this.#post(cell, m);
+    this.#armPassivation(cell);
+  }
+
+  // ---------------------------------------------------------------- passivation
+
+  #armPassivation(cell: Cell): void {
+    const after = cell.behavior.passivateAfterMs;
+    if (after !== undefined) this.#wheel.arm(cell.path, "$passivate", cell.lastActive + after);
+  }
+
+  async #passivate(cell: Cell): Promise<void> {
+    if (cell.status !== "active" || cell.behavior.persist === false) return;
+    cell.status = "passivating";
+    this.#wheel.cancelAll(cell.path, cell.timers.keys());
+    this.#wheel.cancel(cell.path, "$passivate");
+    this.#bump(cell); // rewrite the snapshot with passive = true
+    await this.whenDurable(cell.path);
+    await this.store.flush();
+    if (this.#cells.get(cell.path) !== cell || cell.status !== "passivating") return;
+    if (cell.pending.length > 0 || cell.inbox > 0 || cell.held.length > 0 || cell.tasks.size > 0) {
+      // Work arrived meanwhile: stay live (the next snapshot clears the passive flag).
+      this.#goLive(cell);
+      this.#bump(cell);
+      return;
+    }
+    if (cell.box) this.#boxes.close(cell.box);
+    this.#cells.delete(cell.path);
+    const wake = [...cell.timers.values()].reduce((m, t) => Math.min(m, t.at), Infinity);
+    this.#passive.set(cell.path, {
+      kind: cell.behavior.kind,
+      parent: cell.parent,
+      summary: summarize(cell.behavior, cell.state),
+    });
+    if (wake !== Infinity) this.#wheel.arm(cell.path, "$wake", wake);
+    this.metrics.passivations++;
+  }
+
+  #activate(path: string, msgs: unknown[]): void {
+    const p = this.#passive.get(path);
+    if (!p) return;
+    const behavior = this.#behaviors.get(p.kind);
+    if (!behavior) return;
+    this.#passive.delete(path);
+    this.#wheel.cancel(path, "$wake");
+    const cell = newCell(path, p.parent, behavior, undefined, () => this.#clock.now());
+    cell.pending.push(...msgs);
+    this.#cells.set(path, cell);
+    this.metrics.activations++;
+    void (async () => {
+      try {
+        const entry = await this.store.get(path);
+        if (entry === null) throw new Error(`snapshot of passivated ${path} is missing`);
+        checkVersion(entry, behavior);
+        const snap = decodeSnapshot(entry, behavior);
+        cell.state = snap.state;
+        for (const [name, t] of Object.entries(snap.timers)) cell.timers.set(name, t);
+      } catch (e) {
+        log.error("cannot re-activate {path}: {error}", { path, error: String(e) });
+        cell.state = behavior.initial(undefined, path);
+        cell.status = "active";
+        this.#fail(cell, e instanceof Error ? e : new Error(String(e)), { activate: path });
+        return;
+      }
+      this.#bump(cell); // clears the passive flag in KV
+      this.#goLive(cell);
+    })();
+  }
+
+  #onTimer(owner: string, name: string): void {
+    if (name === "$wake") {
+      this.#activate(owner, []);
+      return;
+    }
+    const cell = this.#cells.get(owner);
+    if (!cell) return;
+    if (name === "$passivate") {
+      const after = cell.behavior.passivateAfterMs ?? Infinity;
+      if (this.#clock.now() - cell.lastActive >= after && cell.inbox === 0) {
+        void this.#passivate(cell);
+      } else {
+        this.#armPassivation(cell);
+      }
+      return;
+    }
+    this.#post(cell, { $timer: name });
+  }
+
+  // ---------------------------------------------------------------- stopping actors
+
+  #stopTree(path: string): void {
+    for (const child of [...this.childrenOf(path)]) this.#stopTree(child);
+    const cell = this.#cells.get(path);
+    if (cell) {
+      cell.status = "stopped";
+      cell.generation++;
+      for (const ac of cell.tasks) ac.abort();
+      this.#wheel.cancelAll(path, cell.timers.keys());
+      this.#wheel.cancel(path, "$passivate");
+      if (cell.box) this.#boxes.close(cell.box);
+      this.#cells.delete(path);
+      for (const w of cell.durableWaiters) w.resolve();
+    }
+    this.#passive.delete(path);
+    this.#wheel.cancel(path, "$wake");
+    this.#children.delete(path);
+    const siblings = this.#children.get(parentOf(path));
+    if (siblings) {
+      const i = siblings.indexOf(path);
+      if (i >= 0) siblings.splice(i, 1);
+    }
+    this.#deleted.add(path);
+    this.store.markDirty(path);
+  }
+
+  #addChild(parent: string, path: string): void {
+    let list = this.#children.get(parent);
+    if (!list) this.#children.set(parent, list = []);
+    list.push(path);
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  async #recover(): Promise<void> {
+    const entries: SnapshotEntry[] = [];
+    // Check everything before changing anything: a newer schema must leave the KV untouched.
+    for await (const entry of this.store.list()) {
+      checkVersion(entry, this.#behaviors.get(entry.kind));
+      entries.push(entry);
+    }
+    for (const entry of entries) {
+      const behavior = this.#behaviors.get(entry.kind)!;
+      this.#addChild(entry.parent, entry.path);
+      if (entry.passive) {
+        this.#passive.set(entry.path, {
+          kind: entry.kind,
+          parent: entry.parent,
+          summary: entry.summary,
+        });
+        if (entry.wake !== undefined) this.#wheel.arm(entry.path, "$wake", entry.wake);
+        continue;
+      }
+      const cell = newCell(entry.path, entry.parent, behavior, undefined, () => this.#clock.now());
+      const snap = decodeSnapshot(entry, behavior);
+      cell.state = snap.state;
+      for (const [name, t] of Object.entries(snap.timers)) cell.timers.set(name, t);
+      cell.version = 1;
+      cell.durable = 1;
+      if (entry.v < behavior.version) this.#bump(cell); // persist the migrated state
+      this.#cells.set(entry.path, cell);
+      this.#goLive(cell);
+    }
+    this.metrics.recovered = entries.length;
+  }
+}
