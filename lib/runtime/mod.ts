@@ -28,3 +28,9 @@ export { hostClock, type RuntimeClock } from "./timer_wheel.ts";
 export { admitRestart, backoffDelay, restartSet, supervisionSpec } from "./supervision.ts";
 export { childPath, parentOf } from "./context.ts";
 export { shardOf } from "./shard.ts";
+export {
+  type RouteMsg,
+  shardedChildPath,
+  type ShardedOptions,
+  shardedSupervisor,
+} from "./sharded.ts";
