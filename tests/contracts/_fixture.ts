@@ -4,31 +4,17 @@
 // messenger that emitted it, delivered by the relayer account).
 import assert from "node:assert/strict";
 import {
-  type Abi,
   type Address,
-  BaseError,
-  ContractFunctionRevertedError,
   createPublicClient,
-  createWalletClient,
-  decodeErrorResult,
-  defineChain,
   getAddress,
-  type Hash,
   type Hex,
   http,
   maxUint256,
   parseAbi,
-  parseEventLogs,
   type PublicClient,
   type TransactionReceipt,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import {
-  type AnvilInstance,
-  increaseTime,
-  rpcCall,
-  startAnvil,
-} from "../../scripts/devnet/anvil.ts";
+import { type AnvilInstance, rpcCall, startAnvil } from "../../scripts/devnet/anvil.ts";
 import { ARTIFACTS } from "../../scripts/devnet/artifacts.ts";
 import { DEV_ACCOUNTS } from "../../scripts/devnet/accounts.ts";
 import type { DevAccount } from "../../scripts/devnet/types.ts";
@@ -39,6 +25,9 @@ import {
   resolverAbi,
 } from "../../lib/chain/abi.ts";
 import { requestId } from "../../lib/chain/ids.ts";
+import { type Call, chainOf, eventsOf, read, send, type TestChain, wallet } from "./_chain.ts";
+
+export * from "./_chain.ts";
 
 /** The DevnetMessenger ABI (devnet-only contract, not part of the agent ABI). */
 export const messengerAbi = parseAbi([
@@ -68,18 +57,8 @@ export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000
 export const ZERO_HASH: Hex = "0x0000000000000000000000000000000000000000000000000000000000000000";
 
 /** A contract call: target, ABI, function, arguments, native value. */
-export interface Call {
-  address: Address;
-  abi: Abi;
-  functionName: string;
-  args?: readonly unknown[];
-  value?: bigint;
-}
-
 /** The deployed single-chain world plus helpers. */
-export interface Fixture {
-  anvil: AnvilInstance;
-  client: PublicClient;
+export interface Fixture extends TestChain {
   owner: DevAccount;
   relayer: DevAccount;
   lp: DevAccount;
@@ -91,142 +70,6 @@ export interface Fixture {
   l1Messenger: Address;
   l2Messenger: Address;
   token: Address;
-}
-
-const chain = defineChain({
-  id: CHAIN_ID,
-  name: "contracts-test",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: ["http://127.0.0.1"] } },
-});
-
-const wallets = new Map<string, ReturnType<typeof createWalletClient>>();
-function wallet(fx: Fixture, who: DevAccount) {
-  const key = `${fx.anvil.rpcHttp}|${who.address}`;
-  let w = wallets.get(key);
-  if (!w) {
-    w = createWalletClient({
-      account: privateKeyToAccount(who.privateKey),
-      chain,
-      transport: http(fx.anvil.rpcHttp),
-    });
-    wallets.set(key, w);
-  }
-  return w;
-}
-
-/** Send a transaction and return its hash without waiting (fixed gas: no estimation). */
-export async function sendRaw(fx: Fixture, who: DevAccount, call: Call): Promise<Hash> {
-  const w = wallet(fx, who);
-  return await w.writeContract({
-    address: call.address,
-    abi: call.abi,
-    functionName: call.functionName,
-    args: call.args ?? [],
-    value: call.value,
-    gas: 3_000_000n,
-    account: w.account!,
-    chain,
-  } as never);
-}
-
-/** Send a transaction, wait for it, and assert it succeeded. */
-export async function send(fx: Fixture, who: DevAccount, call: Call): Promise<TransactionReceipt> {
-  const w = wallet(fx, who);
-  let hash: Hash;
-  try {
-    hash = await w.writeContract({
-      address: call.address,
-      abi: call.abi,
-      functionName: call.functionName,
-      args: call.args ?? [],
-      value: call.value,
-      account: w.account!,
-      chain,
-    } as never);
-  } catch (err) {
-    throw new Error(`${call.functionName} failed: ${reasonOf(err) ?? String(err)}`);
-  }
-  const receipt = await fx.client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-  assert.equal(receipt.status, "success", `${call.functionName} reverted`);
-  return receipt;
-}
-
-/** Read a view function. */
-export async function read<T>(fx: Fixture, call: Call): Promise<T> {
-  return await fx.client.readContract({
-    address: call.address,
-    abi: call.abi,
-    functionName: call.functionName,
-    args: call.args ?? [],
-  } as never) as T;
-}
-
-function reasonOf(err: unknown): string | undefined {
-  if (!(err instanceof BaseError)) return undefined;
-  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (reverted instanceof ContractFunctionRevertedError) return reverted.reason ?? undefined;
-  return undefined;
-}
-
-/** Assert that `call` from `who` reverts with exactly `reason` (Error(string)). */
-export async function expectRevert(
-  fx: Fixture,
-  who: DevAccount,
-  call: Call,
-  reason: string,
-): Promise<void> {
-  let error: unknown;
-  try {
-    await fx.client.simulateContract({
-      address: call.address,
-      abi: call.abi,
-      functionName: call.functionName,
-      args: call.args ?? [],
-      value: call.value,
-      account: who.address,
-    } as never);
-  } catch (err) {
-    error = err;
-  }
-  assert.ok(error, `${call.functionName} should revert with "${reason}" but succeeded`);
-  assert.equal(reasonOf(error), reason, `${call.functionName}: ${String(error)}`);
-}
-
-/** The Error(string) reason of a mined, reverted transaction (via debug_traceTransaction). */
-export async function minedRevertReason(fx: Fixture, hash: Hash): Promise<string> {
-  const trace = await rpcCall<{ output?: Hex; error?: string }>(
-    fx.anvil.rpcHttp,
-    "debug_traceTransaction",
-    [hash, { tracer: "callTracer" }],
-  );
-  assert.ok(trace.output && trace.output !== "0x", `no revert data: ${JSON.stringify(trace)}`);
-  const decoded = decodeErrorResult({ data: trace.output, abi: [] });
-  assert.equal(decoded.errorName, "Error");
-  return decoded.args[0] as string;
-}
-
-/** Decode the logs of a receipt that belong to `address` with `abi`. */
-export function eventsOf(receipt: TransactionReceipt, address: Address, abi: Abi) {
-  return parseEventLogs({
-    abi,
-    logs: receipt.logs.filter((l) => l.address.toLowerCase() === address.toLowerCase()),
-  }) as unknown as { eventName: string; args: Record<string, unknown> }[];
-}
-
-/** Timestamp of the latest block. */
-export async function now(fx: Fixture): Promise<bigint> {
-  return (await fx.client.getBlock()).timestamp;
-}
-
-/** Move the chain clock by `seconds` (and mine a block). */
-export async function advance(fx: Fixture, seconds: bigint | number): Promise<void> {
-  await increaseTime(fx.anvil.rpcHttp, Number(seconds));
-}
-
-/** Native balance of an address. */
-export async function ethBalance(fx: Fixture, address: Address): Promise<bigint> {
-  return await fx.client.getBalance({ address });
 }
 
 /** Token balance of an address. */
@@ -382,14 +225,14 @@ export async function resolveThroughL1(fx: Fixture, receipt: TransactionReceipt)
 }
 
 async function deploy(fx: Partial<Fixture>, name: keyof typeof ARTIFACTS, args: unknown[] = []) {
-  const w = wallet(fx as Fixture, DEV_ACCOUNTS.deployer);
+  const w = wallet(fx as TestChain, DEV_ACCOUNTS.deployer);
   const artifact = ARTIFACTS[name];
   const hash = await w.deployContract({
     abi: artifact.abi,
     bytecode: artifact.bytecode,
     args,
     account: w.account!,
-    chain,
+    chain: w.chain,
   } as never);
   const receipt = await fx.client!.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   assert.equal(receipt.status, "success", `deploy ${name}`);
@@ -433,7 +276,10 @@ export function contractSuite(
 }
 
 async function setUp(anvil: AnvilInstance): Promise<Fixture> {
-  const client = createPublicClient({ chain, transport: http(anvil.rpcHttp) }) as PublicClient;
+  const client = createPublicClient({
+    chain: chainOf(anvil),
+    transport: http(anvil.rpcHttp),
+  }) as PublicClient;
   const partial: Partial<Fixture> = { anvil, client };
   const token = await deploy(partial, "MintableToken", [10n ** 18n]);
   const l1Messenger = await deploy(partial, "DevnetMessenger");
