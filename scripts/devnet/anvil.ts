@@ -155,15 +155,21 @@ export async function startAnvil(options: AnvilOptions): Promise<AnvilInstance> 
 
   let stopped: Promise<void> | undefined;
   let anvilPid = 0;
+  // the guard waits for anvil, so once the guard is gone anvil is too and its pid may be reused
+  let guardExited = false;
+  const guardStatus = child.status.then((s) => {
+    guardExited = true;
+    return s;
+  });
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      if (anvilPid > 0) killQuietly(anvilPid);
+      if (anvilPid > 0 && !guardExited) killQuietly(anvilPid);
       try {
         await stdin.close();
       } catch {
         // the guard already exited and the pipe is closed
       }
-      await child.status;
+      await guardStatus;
       await drained;
       if (anvilPid > 0) await waitForExit(anvilPid, 5000);
     })();
@@ -176,7 +182,7 @@ export async function startAnvil(options: AnvilOptions): Promise<AnvilInstance> 
     throw new AnvilError(`anvil (chain id ${options.chainId}) did not start: ${why}`, tail.text());
   };
 
-  const exited = child.status.then((s) => ({ exited: s.code }));
+  const exited = guardStatus.then((s) => ({ exited: s.code }));
   const timeLeft = () => Math.max(0, deadline - Date.now());
 
   const pidOrExit = await raceDeadline(Promise.race([pidSeen, exited]), timeLeft());

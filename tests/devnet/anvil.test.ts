@@ -92,3 +92,14 @@ Deno.test("anvil does not outlive a parent killed with SIGKILL", async () => {
     if (anvilPid > 0 && processAlive(anvilPid)) Deno.kill(anvilPid, "SIGKILL");
   }
 });
+
+Deno.test("stop() resolves after anvil died on its own", async () => {
+  const chain = await startAnvil({ chainId: 31338 });
+  try {
+    Deno.kill(chain.pid, "SIGKILL");
+    assert.ok(await waitForExit(chain.pid, 10_000));
+  } finally {
+    await chain.stop();
+  }
+  assert.equal(processAlive(chain.pid), false);
+});

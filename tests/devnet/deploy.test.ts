@@ -82,6 +82,34 @@ Deno.test("the dev accounts are anvil's default mnemonic accounts", () => {
   assert.equal(DEV_ACCOUNTS.users.length, 5);
 });
 
+Deno.test("deployDevnet refuses a node whose chain id differs from the configuration", async () => {
+  const chain = await startAnvil({ chainId: 31338 });
+  try {
+    const endpoint = { rpcHttp: chain.rpcHttp, rpcWs: chain.rpcWs };
+    await assert.rejects(
+      deployDevnet({
+        l1: { name: "l1", chainId: 31338, ...endpoint },
+        rollups: [{ name: "rollup-a", chainId: 31338, ...endpoint }],
+      }),
+      /chain ids must differ/,
+    );
+    await assert.rejects(
+      deployDevnet({
+        l1: { name: "l1", chainId: 31338, ...endpoint },
+        rollups: [{ name: "rollup-a", chainId: 31340, ...endpoint }],
+      }),
+      (err: Error) => {
+        assert.equal(err.name, "DeployError");
+        assert.match(err.message, /rollup-a/);
+        assert.match(err.message, /node reports chain id 31338, configured 31340/);
+        return true;
+      },
+    );
+  } finally {
+    await chain.stop();
+  }
+});
+
 Deno.test("deployDevnet wires, configures and funds every rollup", async () => {
   await withDevnet(async (info) => {
     const l1 = createPublicClient({ transport: http(info.l1.rpcHttp) });
