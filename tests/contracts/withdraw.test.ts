@@ -202,6 +202,17 @@ contractSuite("RequestManager withdrawals and payouts", async (step) => {
     },
   );
 
+  await step("claims, challenges and withdrawals continue while paused", async (fx) => {
+    const request = await createRequest(fx);
+    await send(fx, fx.owner, rmCall(fx, "pause"));
+    const claimId = await claim(fx, request, FILL_ID);
+    await challenge(fx, fx.users[1], claimId, 101n);
+    await challenge(fx, fx.lp, claimId, 101n);
+    await advance(fx, 1000);
+    await send(fx, fx.lp, withdrawCall(fx, claimId));
+    assert.equal(await read(fx, rmCall(fx, "isWithdrawn", [request.id])), true);
+  });
+
   await step("a stake that cannot be delivered reverts with Failed to send Ether", async (fx) => {
     // the FillManager has no receive function: whitelist it as a claimer and let it win
     await send(fx, fx.owner, rmCall(fx, "addAllowedLp", [fx.fm]));
