@@ -57,7 +57,48 @@ async function main(): Promise<number> {
   }
   await logToStderr(level as "debug" | "info" | "warning" | "error");
 
-  let devnet: Devnet;
+  let devnet: Devnet | undefined;
+  const stopped = Promise.withResolvers<number>();
+  let shuttingDown = false;
+  const shutdown = (why: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    clearInterval(parentWatch);
+    log.info("{why}: stopping the devnet", { why });
+    const running = devnet;
+    if (!running) {
+      // Still starting: leaving is enough, each anvil guard kills its chain when our end of its
+      // stdin pipe closes.
+      Deno.exit(0);
+    }
+    const killTimer = setTimeout(() => {
+      // The graceful path hung: kill the chains by pid and leave anyway.
+      for (const pid of Object.values(running.processes.anvil)) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      stopped.resolve(0);
+    }, STOP_BUDGET_MS);
+    running.stop().then(
+      () => stopped.resolve(0),
+      (error) => {
+        log.error("stopping failed: {error}", { error: String(error) });
+        stopped.resolve(0);
+      },
+    ).finally(() => clearTimeout(killTimer));
+  };
+  // Started through `deno task`, a killed task runner would leave this process behind: leave too.
+  const parentAtStart = parentPid();
+  const parentWatch = setInterval(() => {
+    const parent = parentPid();
+    if (parent !== undefined && parent !== parentAtStart) shutdown("parent process gone");
+  }, 500);
+  Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
+
   try {
     devnet = await startDevnet({
       l1ChainId: opts.l1ChainId,
@@ -80,41 +121,6 @@ async function main(): Promise<number> {
     console.error(`devnet: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-
-  const stopped = Promise.withResolvers<number>();
-  let shuttingDown = false;
-  const shutdown = (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    clearInterval(parentWatch);
-    log.info("{signal}: stopping the devnet", { signal });
-    const killTimer = setTimeout(() => {
-      // The graceful path hung: kill the chains by pid and leave anyway.
-      for (const pid of Object.values(devnet.processes.anvil)) {
-        try {
-          Deno.kill(pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-      stopped.resolve(0);
-    }, STOP_BUDGET_MS);
-    devnet.stop().then(
-      () => stopped.resolve(0),
-      (error) => {
-        log.error("stopping failed: {error}", { error: String(error) });
-        stopped.resolve(0);
-      },
-    ).finally(() => clearTimeout(killTimer));
-  };
-  // Started through `deno task`, a killed task runner would leave this process behind: leave too.
-  const parentAtStart = parentPid();
-  const parentWatch = setInterval(() => {
-    const parent = parentPid();
-    if (parent !== undefined && parent !== parentAtStart) shutdown("parent process gone");
-  }, 500);
-  Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
-  Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
 
   const outPath = resolve(opts.out);
   try {

@@ -37,6 +37,8 @@ export interface ClientOptions {
   retryCount?: number;
   /** Polling interval for receipts and watchers in milliseconds (default 100). */
   pollingIntervalMs?: number;
+  /** Aborts every in-flight request of the client when fired (used to stop promptly). */
+  signal?: AbortSignal;
 }
 
 /** A public client and a wallet client bound to one devnet chain and one account. */
@@ -64,10 +66,7 @@ export function devnetPublicClient(
 ): PublicClient<Transport, Chain> {
   return createPublicClient({
     chain: devnetChain(endpoint),
-    transport: http(endpoint.rpcHttp, {
-      timeout: options.timeoutMs ?? 5_000,
-      retryCount: options.retryCount ?? 0,
-    }),
+    transport: transport(endpoint, options),
     pollingInterval: options.pollingIntervalMs ?? 100,
     cacheTime: 0,
   });
@@ -82,12 +81,17 @@ export function devnetWalletClient(
   return createWalletClient({
     account: privateKeyToAccount(account.privateKey),
     chain: devnetChain(endpoint),
-    transport: http(endpoint.rpcHttp, {
-      timeout: options.timeoutMs ?? 5_000,
-      retryCount: options.retryCount ?? 0,
-    }),
+    transport: transport(endpoint, options),
     pollingInterval: options.pollingIntervalMs ?? 100,
     cacheTime: 0,
+  });
+}
+
+function transport(endpoint: DevnetEndpoint, options: ClientOptions) {
+  return http(endpoint.rpcHttp, {
+    timeout: options.timeoutMs ?? 5_000,
+    retryCount: options.retryCount ?? 0,
+    fetchOptions: options.signal ? { signal: options.signal } : undefined,
   });
 }
 

@@ -14,7 +14,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { type AnvilInstance, increaseTimeAll, rpcCall, startAnvil } from "./anvil.ts";
+import { ANVIL_BINARY, type AnvilInstance, increaseTimeAll, rpcCall, startAnvil } from "./anvil.ts";
 import { DEFAULT_FUNDING, DEFAULT_PARAMS, deployDevnet, type DevnetFunding } from "./deploy.ts";
 import { type Relay, type RelayOptions, startRelay } from "./relay.ts";
 import type { DevnetInfo, DevnetParams } from "./types.ts";
@@ -114,6 +114,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   if (options.blockTime !== undefined && !(options.blockTime > 0)) {
     throw new DevnetError(`blockTime must be a number of seconds > 0, got ${options.blockTime}`);
   }
+
+  await checkAnvilBinary();
 
   const names = ["l1", ...rollupChainIds.map((_, i) => rollupName(i))];
   const chainIds = [l1ChainId, ...rollupChainIds];
@@ -218,6 +220,18 @@ async function deploy(
       userTokens: options.funding?.userTokens ?? DEFAULT_FUNDING.userTokens,
     },
   });
+}
+
+async function checkAnvilBinary(): Promise<void> {
+  try {
+    const stat = await Deno.stat(ANVIL_BINARY);
+    if (!stat.isFile) throw new Error("not a file");
+  } catch {
+    throw new DevnetError(
+      `anvil binary not found at ${ANVIL_BINARY}; run \`deno install\` to fetch ` +
+        `@foundry-rs/anvil-linux-amd64`,
+    );
+  }
 }
 
 function checkChainIds(l1: number, rollups: number[]): void {

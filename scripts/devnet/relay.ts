@@ -156,7 +156,13 @@ export function startRelay(info: DevnetInfo, options: RelayOptions = {}): Relay 
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   const maxBlockRange = BigInt(options.maxBlockRange ?? 5_000);
   const relayer = options.relayer ?? info.accounts.relayer;
-  const clientOptions = { timeoutMs: options.rpcTimeoutMs ?? 5_000, pollingIntervalMs: 100 };
+  // Aborting cancels in-flight RPC requests, so stop() does not wait for a slow chain.
+  const abort = new AbortController();
+  const clientOptions = {
+    timeoutMs: options.rpcTimeoutMs ?? 5_000,
+    pollingIntervalMs: 100,
+    signal: abort.signal,
+  };
 
   const side = (endpoint: DevnetEndpoint, fromBlock: number): ChainSide => ({
     endpoint,
@@ -269,6 +275,7 @@ export function startRelay(info: DevnetInfo, options: RelayOptions = {}): Relay 
           return settle(msg, "failed", reason);
         }
         lastError = shortError(error);
+        if (stopped) break;
         log.warn("delivery of {id} on {chain}, attempt {attempt}/{max}: {error}", {
           id: msg.id,
           chain: endpoint.name,
@@ -286,9 +293,13 @@ export function startRelay(info: DevnetInfo, options: RelayOptions = {}): Relay 
     pending += 1;
     const enqueue = () => {
       const destination = route.destination;
-      destination.queue = destination.queue.then(() =>
-        stopped ? settle(msg, "failed", "relay stopped") : deliver(msg, route)
-      );
+      destination.queue = destination.queue
+        .then(() => (stopped ? settle(msg, "failed", "relay stopped") : deliver(msg, route)))
+        .catch((error) => {
+          // deliver() handles its own errors; this only guards the queue against a bug
+          log.error("delivery of {id} crashed: {error}", { id: msg.id, error: String(error) });
+          if (msg.status === "pending") settle(msg, "failed", String(error));
+        });
     };
     if (delayMs <= 0) return enqueue();
     const id = setTimeout(() => {
@@ -351,6 +362,7 @@ export function startRelay(info: DevnetInfo, options: RelayOptions = {}): Relay 
       try {
         await pollOnce(chain);
       } catch (error) {
+        if (stopped) break;
         log.warn("polling {chain} failed: {error}", {
           chain: chain.endpoint.name,
           error: shortError(error),
@@ -380,6 +392,7 @@ export function startRelay(info: DevnetInfo, options: RelayOptions = {}): Relay 
     async stop() {
       if (stopped) return;
       stopped = true;
+      abort.abort();
       for (const id of timers) clearTimeout(id);
       timers.clear();
       for (const wake of wakeSleepers) wake();

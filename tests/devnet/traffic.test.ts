@@ -81,3 +81,60 @@ Deno.test("createTraffic creates requests of every kind in both directions", asy
     await devnet.stop();
   }
 });
+
+const REPO = new URL("../../", import.meta.url).pathname;
+
+async function runTraffic(args: string[]) {
+  const { code, stdout, stderr } = await new Deno.Command("deno", {
+    args: ["task", "--quiet", "traffic", ...args],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code, stdout: text(stdout), stderr: text(stderr) };
+}
+
+Deno.test("deno task traffic prints one line per request and a JSON summary", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tern-traffic-" });
+  const devnet = await startDevnet({ relay: false });
+  try {
+    const path = `${dir}/devnet.json`;
+    await Deno.writeTextFile(path, JSON.stringify(devnet.info));
+    const run = await runTraffic([
+      "--devnet",
+      path,
+      "--count",
+      "4",
+      "--rate",
+      "50",
+      "--seed",
+      "9",
+      "--refuse-share",
+      "0.25",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trim().split("\n");
+    assert.equal(lines.length, 5);
+    for (const line of lines.slice(0, 4)) {
+      assert.match(
+        line,
+        /^0x[0-9a-f]{64} rollup-[ab]->rollup-[ab] \d+ (fillable|unsafe|unknown-token|over-balance)$/,
+      );
+    }
+    const { summary } = JSON.parse(lines[4]);
+    assert.equal(summary.created, 4);
+    assert.equal(summary.byKind.fillable, 3);
+    assert.equal(summary.byKind.unsafe, 1);
+    assert.deepEqual(summary.byDirection, { "rollup-a->rollup-b": 2, "rollup-b->rollup-a": 2 });
+  } finally {
+    await devnet.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task traffic names a missing devnet.json and exits 1", async () => {
+  const run = await runTraffic(["--devnet", "/nonexistent/devnet.json", "--count", "1"]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /\/nonexistent\/devnet\.json: file not found/);
+});
