@@ -64,7 +64,7 @@ async function main(): Promise<number> {
     if (shuttingDown) return;
     shuttingDown = true;
     clearInterval(parentWatch);
-    log.info("{why}: stopping the devnet", { why });
+    log.info(`${why}: stopping the devnet`);
     const running = devnet;
     if (!running) {
       // Still starting: leaving is enough, each anvil guard kills its chain when our end of its

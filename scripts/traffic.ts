@@ -32,7 +32,16 @@ function program() {
     .option("--unsafe-validity <s>", "validity of 'unsafe' requests, seconds", wholeNumber(1), 1800)
     .option("--validity <s>", "validity of the other requests, seconds", wholeNumber(1), 7200)
     .option("--min-amount <units>", "smallest random amount, base units", baseUnits)
-    .option("--max-amount <units>", "largest random amount, base units", baseUnits);
+    .option("--max-amount <units>", "largest random amount, base units", baseUnits)
+    .addHelpText(
+      "after",
+      `
+Kinds: fillable; and, for the refuse share, round-robin: unsafe (validity exactly
+--unsafe-validity: run the agent with an unsafe fill time >= --unsafe-validity and < --validity),
+unknown-token (UNL, configured on the RequestManagers but not in the agent's token list),
+over-balance (TST above the LP's balance on the target, within the transfer limit).
+Output: one line per request "<requestId> <direction> <amount> <kind>", then a JSON summary.`,
+    );
 }
 
 async function main(): Promise<number> {

@@ -155,9 +155,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     anvil: Object.fromEntries(anvils.map((a, i) => [names[i], a.pid])),
   };
   let stopping: Promise<void> | undefined;
-  log.info("devnet up: {chains}", {
-    chains: anvils.map((a, i) => `${names[i]} ${a.chainId} ${a.rpcHttp}`).join(", "),
-  });
+  for (const [i, a] of anvils.entries()) {
+    log.info(`${names[i]}: chain id ${a.chainId}, ${a.rpcHttp}, anvil pid ${a.pid}`);
+  }
   return {
     info,
     processes,
