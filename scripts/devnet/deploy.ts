@@ -12,6 +12,7 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
+  getAddress,
   type Hash,
   http,
   maxUint256,
@@ -175,7 +176,7 @@ class ChainDeployer {
     if (!receipt.contractAddress) {
       throw new DeployError(this.endpoint.name, step, "receipt has no contract address");
     }
-    return receipt.contractAddress;
+    return getAddress(receipt.contractAddress);
   }
 
   /** Call `functionName` on `address` and wait until it is mined successfully. */
