@@ -71,6 +71,13 @@ async function main(): Promise<number> {
       // stdin pipe closes.
       Deno.exit(0);
     }
+    const relayed = running.relay?.stats();
+    if (relayed) {
+      log.info(
+        `relay: ${relayed.delivered} delivered, ${relayed.skipped} skipped, ` +
+          `${relayed.failed} failed, ${relayed.pending} pending`,
+      );
+    }
     const killTimer = setTimeout(() => {
       // The graceful path hung: kill the chains by pid and leave anyway.
       for (const pid of Object.values(running.processes.anvil)) {

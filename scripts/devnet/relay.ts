@@ -289,6 +289,20 @@ export function startRelay(info: DevnetInfo, options: RelayOptions = {}): Relay 
     settle(msg, "failed", stopped ? "relay stopped" : lastError);
   };
 
+  /** True if delivered; false when not, or when the chain cannot tell right now. */
+  const alreadyDelivered = async (msg: RelayedMessage, route: Route): Promise<boolean> => {
+    try {
+      return await route.destination.reader.readContract({
+        address: route.destinationMessenger,
+        abi: devnetMessengerRelayAbi,
+        functionName: "isDelivered",
+        args: [msg.remoteSender, msg.remoteNonce],
+      });
+    } catch {
+      return false; // deliver() asks again before sending
+    }
+  };
+
   const schedule = (msg: RelayedMessage, route: Route) => {
     pending += 1;
     const enqueue = () => {
@@ -326,6 +340,7 @@ export function startRelay(info: DevnetInfo, options: RelayOptions = {}): Relay 
       toBlock,
     });
     if (stopped) return;
+    const fresh: [RelayedMessage, Route][] = [];
     for (const entry of logs) {
       const route = chain.routes.get(entry.address.toLowerCase());
       const { nonce, target, message } = entry.args;
@@ -351,8 +366,18 @@ export function startRelay(info: DevnetInfo, options: RelayOptions = {}): Relay 
         target,
         chain: chain.endpoint.name,
       });
-      schedule(msg, route);
+      fresh.push([msg, route]);
     }
+    // History re-read after a restart: skip what was delivered at once instead of after the delay.
+    const done = await Promise.all(fresh.map(([msg, route]) => alreadyDelivered(msg, route)));
+    fresh.forEach(([msg, route], i) => {
+      if (done[i]) {
+        msg.status = "skipped";
+        log.debug("message {id} was already delivered; skipped", { id: msg.id });
+      } else if (!stopped) {
+        schedule(msg, route);
+      }
+    });
     chain.cursor = toBlock + 1n;
     if (toBlock === head) chain.cleanSeq = seqAtStart;
   };

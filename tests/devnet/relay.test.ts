@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { keccak256, toHex } from "viem";
 import { startDevnet } from "../../scripts/devnet/mod.ts";
-import { startRelay } from "../../scripts/devnet/relay.ts";
+import { RelayError, startRelay } from "../../scripts/devnet/relay.ts";
 import { type DevnetEndpoint, devnetPublicClient } from "../../scripts/devnet/clients.ts";
 import type { Address, DevnetInfo, Hex } from "../../scripts/devnet/types.ts";
 import {
@@ -62,6 +62,30 @@ Deno.test("the relay delivers each message once, also across a restart", async (
       assert.equal(deliveredOnA, 1);
     });
 
+    await t.step("a message waits for the relay delay before it is delivered", async () => {
+      const request = await createRequest(user.a, b, TOKEN);
+      await fill(lp.b, request);
+      const before = (await runRelayUntilIdle(info)).messages.length;
+      const request2 = await createRequest(user.a, b, TOKEN);
+      await fill(lp.b, request2);
+
+      const slow = startRelay(info, { delayMs: 600_000, pollIntervalMs: 50 });
+      try {
+        const stats = await eventually("the new fill proof to be seen", () => {
+          const s = slow.stats();
+          return Promise.resolve(s.seen > before ? s : undefined);
+        });
+        const fresh = stats.messages.filter((m) => m.status !== "skipped");
+        assert.equal(fresh.length, 1);
+        assert.equal(fresh[0].status, "pending");
+        assert.equal(stats.delivered, 0);
+        await assert.rejects(() => slow.waitIdle(300), RelayError);
+      } finally {
+        await slow.stop();
+      }
+      assert.equal(slow.stats().delivered, 0, "stop drops undelivered messages");
+    });
+
     await t.step("a delivery that reverts is recorded as failed with its reason", async () => {
       const request = await createRequest(user.a, b, TOKEN);
       const bogus = keccak256(toHex("never filled"));
@@ -70,13 +94,16 @@ Deno.test("the relay delivers each message once, also across a restart", async (
       await invalidate(lp.b, request, bogus);
 
       const stats = await runRelayUntilIdle(info);
-      const fresh = stats.messages.filter((m) => m.status !== "skipped");
-      assert.equal(fresh.length, 4);
-      const failed = fresh.filter((m) => m.status === "failed");
+      const failed = stats.messages.filter((m) => m.status === "failed");
       assert.equal(failed.length, 1);
       assert.equal(failed[0].destinationChainId, a.chainId);
       assert.equal(failed[0].reason, "Fill already invalidated");
-      assert.equal(stats.delivered, 3);
+      assert.equal(stats.pending, 0);
+      assert.deepEqual(
+        stats.messages.filter((m) => m.status === "pending"),
+        [],
+        "every other message was delivered or skipped",
+      );
     });
   } finally {
     await devnet.stop();
