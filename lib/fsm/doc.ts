@@ -50,3 +50,23 @@ export function regenerateFsmDoc(doc: string): string {
   }
   return out;
 }
+
+// deno fmt pads Markdown tables and re-wraps list items; compare modulo that layout.
+const layoutFree = (s: string) => s.replace(/-{3,}/g, "---").replace(/\s+/g, " ").trim();
+
+/**
+ * The generated sections of `doc` that differ from the tables (ignoring the layout deno fmt
+ * applies), or whose markers are missing. Empty when the doc is current.
+ */
+export function staleFsmDocSections(doc: string): string[] {
+  const stale: string[] = [];
+  for (const [name, body] of Object.entries(fsmDocSections())) {
+    const begin = `<!-- ${name}:begin -->`;
+    const i = doc.indexOf(begin);
+    const j = doc.indexOf(`<!-- ${name}:end -->`);
+    if (i < 0 || j < i || layoutFree(doc.slice(i + begin.length, j)) !== layoutFree(body)) {
+      stale.push(name);
+    }
+  }
+  return stale;
+}

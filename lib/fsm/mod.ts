@@ -23,4 +23,4 @@ export * from "./payout.ts";
 export * from "./strategy.ts";
 export * from "./claim_step.ts";
 export { renderTransitionTable } from "./render.ts";
-export { fsmDocSections, regenerateFsmDoc } from "./doc.ts";
+export { fsmDocSections, regenerateFsmDoc, staleFsmDocSections } from "./doc.ts";
