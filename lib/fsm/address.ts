@@ -5,9 +5,13 @@
  * @module
  */
 
-import type { Address, Hex } from "viem";
+import type { Address as ViemAddress, Hex as ViemHex } from "viem";
 
-export type { Address, Hex };
+/** A 20-byte account address, `0x`-prefixed hex (any case). */
+export type Address = ViemAddress;
+
+/** `0x`-prefixed hex data, such as a 32-byte fill id or transaction hash. */
+export type Hex = ViemHex;
 
 /** The zero address: the contracts' "nobody" (no challenger yet, no L1 filler yet). */
 export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";

@@ -49,8 +49,11 @@ export interface GameParams {
 
 /** A `challengeClaim` call: who sends how much, in a block with which timestamp. */
 export interface Move {
+  /** `msg.sender` of the call. */
   readonly sender: Address;
+  /** `msg.value`, wei. */
   readonly value: bigint;
+  /** `block.timestamp` of the block the call is in, Unix s. */
   readonly timestamp: number;
 }
 
@@ -187,9 +190,13 @@ export function applyMove(
 
 /** The fields of a `ClaimMade` event that change during a game. */
 export interface ClaimMadeUpdate {
+  /** The claimer's total stake after the move. */
   readonly claimerStake: bigint;
+  /** The last challenger after the move (zero address before any challenge). */
   readonly lastChallenger: Address;
+  /** The challengers' total stake after the move. */
   readonly challengerStakeTotal: bigint;
+  /** The claim's termination after the move, Unix s. */
   readonly termination: number;
 }
 

@@ -79,11 +79,15 @@ export function claimValidity(
 
 /** What one withdrawal pays: wei to `recipient`, and whether the deposit goes to the claimer. */
 export interface Payout {
+  /** Who receives the wei (the claimer, a challenger, or the owner). */
   readonly recipient: Address;
+  /** Wei sent to `recipient`. */
   readonly amount: bigint;
   /** True when this call also transfers `amount + lpFee` tokens to the claimer. */
   readonly deposit: boolean;
+  /** Whether the claim resolved valid. */
   readonly valid: boolean;
+  /** The resolution rule that decided it. */
   readonly rule: ResolutionRule;
 }
 

@@ -33,7 +33,10 @@ export interface ClaimDecisionView {
   readonly claimStake: bigint;
   /** Estimated cost of an L1 resolution in wei (see {@link l1CostFromGasPrice}). */
   readonly l1Cost: bigint;
-  /** The fill of the claim's request as seen on the target chain (by anyone), if any. */
+  /**
+   * The fill of the claim's request as seen on the target chain (by anyone), or our own fill
+   * as known from its receipt before the event is read; absent when no fill is known.
+   */
   readonly fill?: {
     readonly filler: Address;
     readonly fillId: Hex;
@@ -146,6 +149,7 @@ const inGame = (s: ClaimState) => s === "claimer_winning" || s === "challenger_w
 /** Why the agent does not invalidate a claim. */
 export type InvalidationRefusal =
   | "not_started"
+  | "own_claim"
   | "stale_view"
   | "claim_matches_fill"
   | "fill_id_is_real"
@@ -157,12 +161,15 @@ export type InvalidationRefusal =
  * For a claim still `started`: send a non-fill proof (`FillManager.invalidateFill`) when the
  * claim's fill id is not the fill we saw (or we saw none), once the back-off has passed. Never
  * for a fill id that is a real fill: that call reverts `"Fill valid"`, and such a claim is
- * false only by its claimer, which L1 resolution of the real fill proves.
+ * false only by its claimer, which L1 resolution of the real fill proves. Never against our
+ * own claim.
  */
 export function invalidationDecision(
   view: ClaimDecisionView,
 ): Decision<Record<never, never>, InvalidationRefusal> {
   if (view.state !== "started") return decline("not_started");
+  // our claim may be made from our fill's receipt before its RequestFilled is read
+  if (sameAddress(view.game.claimer, view.agent)) return decline("own_claim");
   if (!view.fresh.source || !view.fresh.target) return decline("stale_view");
   if (claimMatchesFill(view)) return decline("claim_matches_fill");
   if (view.fill && sameHash(view.fill.fillId, view.game.fillId)) return decline("fill_id_is_real");

@@ -158,8 +158,10 @@ Deno.test("any challenge the strategy proposes is a legal move after which the a
       assert.ok(isWinning(r.game, agent));
       acted++;
     }),
+    { numRuns: 1_000 },
   );
-  assert.ok(acted > 10, `only ${acted} runs proposed a challenge`);
+  // about one run in eight proposes a challenge; make sure the property was exercised
+  assert.ok(acted > 40, `only ${acted} runs proposed a challenge`);
 });
 
 function sameClaimer(g: ClaimGame, who: Address): boolean {

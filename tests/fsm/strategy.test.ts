@@ -221,6 +221,15 @@ Deno.test("a false claim on an unfilled request is invalidated after the back-of
   });
 });
 
+Deno.test("our own claim is never invalidated, even before our fill event is read", () => {
+  const view = baseView({
+    state: "started",
+    invalidation: undefined,
+    game: { ...baseView().game, claimer: agent, fillId: realFillId },
+  });
+  assert.deepEqual(invalidationDecision(view), { act: false, reason: "own_claim" });
+});
+
 Deno.test("a claim quoting a real fill id is never invalidated, even by the wrong claimer", () => {
   const view = baseView({
     state: "started",
