@@ -88,6 +88,34 @@ export function newClaimGame(
   };
 }
 
+/** The fields of an initial `ClaimMade` (the one `claimRequest` emits). */
+export interface InitialClaimMade extends ClaimMadeUpdate {
+  /** The claimer named in the claim. */
+  readonly claimer: Address;
+  /** The fill id the claimer quotes. */
+  readonly fillId: Hex;
+}
+
+/**
+ * Starts tracking a claim from its first `ClaimMade`. An event that already carries a
+ * challenger is a later move of a claim whose start was not seen; it is refused, since the
+ * per-challenger stakes could not be rebuilt from it (keep it until the initial event arrives).
+ */
+export function claimGameFromClaimMade(
+  event: InitialClaimMade,
+): { ok: true; game: ClaimGame } | { ok: false; reason: string } {
+  if (!isZeroAddress(event.lastChallenger) || event.challengerStakeTotal !== 0n) {
+    return {
+      ok: false,
+      reason: "not the initial ClaimMade of the claim: it already has a challenger",
+    };
+  }
+  return {
+    ok: true,
+    game: newClaimGame(event.claimer, event.fillId, event.claimerStake, event.termination),
+  };
+}
+
 /** The side currently ahead: the claimer only with strictly more stake (ties go to challengers). */
 export function leadingSide(game: ClaimGame): Side {
   return game.claimerStake > game.challengerStakeTotal ? "claimer" : "challengers";

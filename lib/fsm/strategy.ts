@@ -66,6 +66,15 @@ export interface ClaimDecisionView {
   readonly fresh: { readonly source: boolean; readonly target: boolean };
 }
 
+/**
+ * The claim-machine state a game's lead corresponds to. After a ClaimMade the agent applies
+ * `challenge` only when this differs from the machine's state (every legal move flips the lead,
+ * so a ClaimMade that does not is a duplicate).
+ */
+export function contestedStateOf(game: ClaimGame): "claimer_winning" | "challenger_winning" {
+  return leadingSide(game) === "claimer" ? "claimer_winning" : "challenger_winning";
+}
+
 /** `int(1_000_000 * gasPrice * 1.25)`: the reference agent's L1 resolution cost estimate. */
 export function l1CostFromGasPrice(l1GasPrice: bigint): bigint {
   return l1GasPrice * 1_250_000n;

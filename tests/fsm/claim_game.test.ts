@@ -4,6 +4,7 @@ import {
   applyClaimMade,
   applyMove,
   type ClaimGame,
+  claimGameFromClaimMade,
   type GameParams,
   leadingSide,
   minChallengerStake,
@@ -203,4 +204,24 @@ Deno.test("stakes rebuilt from ClaimMade events equal the stakes actually moved"
       assert.deepEqual(nonZero(seen), nonZero(truth));
     }),
   );
+});
+
+Deno.test("tracking starts from the initial ClaimMade only", () => {
+  const initial = {
+    claimer,
+    fillId: fakeFillId,
+    claimerStake: 10n,
+    lastChallenger: "0x0000000000000000000000000000000000000000" as const,
+    challengerStakeTotal: 0n,
+    termination: 100,
+  };
+  const r = claimGameFromClaimMade(initial);
+  assert.ok(r.ok);
+  assert.deepEqual(r.game, newClaimGame(claimer, fakeFillId, 10n, 100));
+  const later = claimGameFromClaimMade({
+    ...initial,
+    lastChallenger: alice,
+    challengerStakeTotal: 11n,
+  });
+  assert.equal(later.ok, false);
 });

@@ -5,6 +5,7 @@ import {
   challengeStake,
   type ClaimDecisionView,
   type ClaimGame,
+  contestedStateOf,
   invalidationDecision,
   l1CostFromGasPrice,
   l1Reward,
@@ -261,4 +262,10 @@ Deno.test("a withdrawal paying another challenger does not end our interest in o
   assert.equal(withdrawalEndsOurInterest(view, agent), true);
   assert.equal(withdrawalEndsOurInterest(view, otherLp), true, "the claimer took the pot");
   assert.equal(withdrawalEndsOurInterest(baseView(), bob), true, "we hold no stake");
+});
+
+Deno.test("the contested claim state follows the lead, ties to the challengers", () => {
+  assert.equal(contestedStateOf(game({})), "claimer_winning");
+  assert.equal(contestedStateOf(game({ challengerStakeTotal: 100n })), "challenger_winning");
+  assert.equal(contestedStateOf(game({ challengerStakeTotal: 99n })), "claimer_winning");
 });
