@@ -34,13 +34,13 @@ export function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-const PRIVATE_KEY_LIKE = /^(0x)?[0-9a-fA-F]{64}$/;
+const PRIVATE_KEY_LIKE = /[0-9a-fA-F]{64}/;
 
 /** Renders a found value for an error message; never prints something that may be a key. */
 export function renderFound(value: unknown): string {
   if (value === undefined) return "nothing (the key is missing)";
   if (typeof value === "string") {
-    if (PRIVATE_KEY_LIKE.test(value.trim())) return "a 32-byte hex string (not shown)";
+    if (PRIVATE_KEY_LIKE.test(value)) return "a string with 32-byte hex in it (not shown)";
     const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
     return value === "" ? "an empty string" : JSON.stringify(shown);
   }
@@ -165,7 +165,7 @@ function typeHint(
   if (kind === "string" && (typeof value === "number" || typeof value === "boolean")) {
     return `write ${key} = "${value}" (quoted)`;
   }
-  if (kind === "number" && typeof value === "string" && value.trim() !== "" && isFinite(+value)) {
+  if (kind === "number" && typeof value === "string" && /^[+-]?\d+(\.\d+)?$/.test(value.trim())) {
     return `write ${key} = ${value.trim()} (without quotes)`;
   }
   if (kind === "boolean" && (value === "true" || value === "false")) {
@@ -174,8 +174,30 @@ function typeHint(
   return example === undefined ? undefined : `write ${key} = ${example}`;
 }
 
+const KEY_RUN = /[0-9a-fA-F]{64}/;
+
+/** Keeps hints that quote the value from quoting something shaped like a private key. */
+function guardSecret(issue: ConfigIssue, value: unknown): ConfigIssue {
+  if (typeof value !== "string" || !KEY_RUN.test(value)) return issue;
+  return {
+    ...issue,
+    hint: "this value is shaped like a private key: never put keys in the config file; " +
+      "use an encrypted keystore (account.keystore)",
+  };
+}
+
 /** Converts one zod issue into one or more config issues. */
 export function toConfigIssues(
+  issue: z.core.$ZodIssue,
+  root: z.ZodType,
+  doc: unknown,
+): ConfigIssue[] {
+  return convertIssue(issue, root, doc).map((converted) =>
+    guardSecret(converted, valueAt(doc, issue.path))
+  );
+}
+
+function convertIssue(
   issue: z.core.$ZodIssue,
   root: z.ZodType,
   doc: unknown,

@@ -26,7 +26,7 @@ export type TemplatePlaceholder = keyof typeof TEMPLATE_PLACEHOLDERS;
 const TEMPLATE = `# tern configuration (TOML). Check it with: tern config check <this file>
 # Relative paths are relative to this file's directory.
 # Every scalar key of a section can be overridden from the environment as
-# TERN_<SECTION>_<KEY>, e.g. TERN_AGENT_LOG_LEVEL=debug (see docs/CONFIG.md).
+# TERN_<section>_<key> in upper case, e.g. TERN_AGENT_LOG_LEVEL=debug (see docs/CONFIG.md).
 
 [agent]
 # Directory of the state store (a Deno KV file) and other local state.
