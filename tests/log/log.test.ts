@@ -91,7 +91,7 @@ Deno.test("critical is LogTape's fatal and prints as CRITICAL", async () => {
     getLog("supervisor").fatal("stopping");
   });
   assert.equal(lines.length, 1);
-  assert.match(lines[0], / CRITICAL {2}tern\.supervisor {2}stopping$/);
+  assert.match(lines[0], / CRITICAL tern\.supervisor {2}stopping$/);
 });
 
 Deno.test("setting up logging twice replaces the first setup", async () => {
