@@ -106,3 +106,10 @@ Deno.test("every scalar key of every section has an override", () => {
     ]
   ) assert.ok(names.includes(name), `${name} missing from ${names.join(", ")}`);
 });
+
+Deno.test("docs/CONFIG.md lists every environment override", () => {
+  const doc = Deno.readTextFileSync(new URL("../../docs/CONFIG.md", import.meta.url));
+  for (const { envVar } of envOverrides(fileSchema)) {
+    assert.ok(doc.includes(`\`${envVar}\``), `${envVar} is not documented`);
+  }
+});
