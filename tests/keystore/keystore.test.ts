@@ -7,7 +7,7 @@ import {
   encryptKeystore,
   KeystoreError,
   readKeystoreFile,
-} from "../../lib/keystore.ts";
+} from "../../lib/keystore/mod.ts";
 import { TernError } from "../../lib/errors.ts";
 import {
   PBKDF2_VECTOR,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { KeystoreError, type PasswordPrompt, readPassword } from "../../lib/keystore.ts";
-import { LineEditor } from "../../lib/password_prompt.ts";
+import { KeystoreError, type PasswordPrompt, readPassword } from "../../lib/keystore/mod.ts";
+import { LineEditor } from "../../lib/keystore/line_editor.ts";
 
 function prompt(interactive: boolean, answer: string | null): PasswordPrompt & { asked: string[] } {
   const asked: string[] = [];

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { scryptSync } from "node:crypto";
-import { decryptKeystore, encryptKeystore, KeystoreError } from "../../lib/keystore.ts";
-import { scryptPortable } from "../../lib/scrypt_portable.ts";
+import { decryptKeystore, encryptKeystore, KeystoreError } from "../../lib/keystore/mod.ts";
+import { scryptPortable } from "../../lib/keystore/scrypt_portable.ts";
 import { PBKDF2_VECTOR } from "./vectors.ts";
 
 const KEY = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318" as const;

@@ -63,11 +63,12 @@ export class LineEditor {
  */
 export async function readPasswordLine(message: string): Promise<string | null> {
   const encoder = new TextEncoder();
-  await Deno.stderr.write(encoder.encode(message));
   const editor = new LineEditor();
   const buffer = new Uint8Array(256);
+  // Raw mode before the prompt: anything typed after the prompt shows is never echoed.
   Deno.stdin.setRaw(true);
   try {
+    await Deno.stderr.write(encoder.encode(message));
     while (true) {
       const n = await Deno.stdin.read(buffer);
       if (n === null) return null;
