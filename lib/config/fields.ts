@@ -42,7 +42,7 @@ function checkedString(
       ctx.addIssue({ code: "custom", message: failure.expected, params: failure, input: value });
     }
   });
-  return field(schema as unknown as z.ZodString, info);
+  return field(schema, info);
 }
 
 const PLACEHOLDER = /^<[A-Z0-9_]+>$/;
@@ -166,9 +166,13 @@ export function address(): z.ZodString {
 
 const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
-/** Checks `value` as a non-negative decimal amount with at most `decimals` fraction digits. */
-export function checkDecimal(value: string, decimals: number): CheckParams | undefined {
-  const expected = `a decimal amount as a string, e.g. "0.1" (at most ${decimals} decimals)`;
+/**
+ * Checks `value` as a non-negative decimal amount with at most `decimals` fraction digits
+ * (any number of them when `decimals` is undefined).
+ */
+export function checkDecimal(value: string, decimals?: number): CheckParams | undefined {
+  const limit = decimals === undefined ? "" : ` (at most ${decimals} decimals)`;
+  const expected = `a decimal amount as a string, e.g. "0.1"${limit}`;
   const placeholder = placeholderHint(value);
   if (placeholder) return { expected, hint: placeholder };
   const trimmed = value.trim();
@@ -176,7 +180,7 @@ export function checkDecimal(value: string, decimals: number): CheckParams | und
     return { expected, hint: 'write digits with an optional fraction, e.g. "0.25"' };
   }
   const fraction = trimmed.split(".")[1] ?? "";
-  if (fraction.length > decimals) {
+  if (decimals !== undefined && fraction.length > decimals) {
     return { expected, hint: `use at most ${decimals} digits after the point` };
   }
   return undefined;
@@ -197,7 +201,7 @@ export function ethAmount(): z.ZodString {
 export function tokenAmount(): z.ZodString {
   return checkedString(
     { expected: 'a token amount as a decimal string, e.g. "1000.5"', example: '"1000"' },
-    (value) => checkDecimal(value, 77),
+    (value) => checkDecimal(value),
   );
 }
 
@@ -210,7 +214,7 @@ export function allowance(): z.ZodString {
       if (value === "-1") {
         return { expected: '"max" or a decimal token amount', hint: 'write "max"' };
       }
-      const failure = checkDecimal(value, 77);
+      const failure = checkDecimal(value);
       return failure && { expected: '"max" or a decimal token amount', hint: failure.hint };
     },
   );
