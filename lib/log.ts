@@ -23,7 +23,7 @@ import {
 } from "@logtape/logtape";
 import { redactRecord } from "./redact.ts";
 
-export { clearSecrets, REDACTED, redactRecord, registerSecret } from "./redact.ts";
+export { clearSecrets, displayUrl, REDACTED, redactRecord, registerSecret } from "./redact.ts";
 
 /** `text` for people, `json` for machines. */
 export type LogFormat = "text" | "json";

@@ -11,6 +11,8 @@
  *    names containing key or token, any 32-byte hex string (the shape of a private key) is
  *    replaced, and a `token`-like name holding something other than an address is replaced.
  *    Other 32-byte hex values (request ids, tx hashes) are left alone: they are not secrets.
+ * 3. Properties whose name ends in `url` are shown through {@link displayUrl}, which hides the
+ *    credentials and API keys RPC providers put in URLs.
  *
  * @module
  */
@@ -66,8 +68,40 @@ const TOKEN_NAME = /^(auth_?|access_?|bearer_?|api_?|coordinator_?|inspector_?)?
 const KEY_HEX = /(0x)?[0-9a-fA-F]{64}(?![0-9a-fA-F])/g;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
+const URL_NAME = /url$/i;
+const API_KEY_SEGMENT = /^[A-Za-z0-9_-]{16,}$/;
+
+/**
+ * A URL safe to show: user and password, query values, and path segments that look like API
+ * keys (16 or more letters and digits) are replaced.
+ *
+ * @example
+ * ```ts
+ * displayUrl("https://eth-mainnet.g.alchemy.com/v2/abcdEFGH1234ijklMNOP"); // ".../v2/[redacted]"
+ * ```
+ */
+export function displayUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return redactText(text);
+  }
+  const before = url.toString();
+  if (url.username !== "" || url.password !== "") {
+    url.username = "redacted";
+    url.password = "";
+  }
+  url.pathname = url.pathname.split("/").map((part) => API_KEY_SEGMENT.test(part) ? REDACTED : part)
+    .join("/");
+  for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, REDACTED);
+  if (url.toString() === before) return redactText(text);
+  return redactText(decodeURI(url.toString()));
+}
+
 function redactByName(name: string, value: string): string {
   if (FULLY_SECRET_NAME.test(name)) return REDACTED;
+  if (URL_NAME.test(name)) return displayUrl(value);
   if (TOKEN_NAME.test(name) && !ADDRESS.test(value)) return REDACTED;
   if (KEY_NAME.test(name)) return value.replace(KEY_HEX, REDACTED);
   return value;

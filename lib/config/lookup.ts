@@ -30,3 +30,18 @@ export function findTokenClass(
   }
   return undefined;
 }
+
+/**
+ * The secrets a loaded configuration holds (the coordinator and inspector tokens), to register
+ * with the log redaction.
+ *
+ * @example
+ * ```ts
+ * for (const secret of configSecrets(config)) registerSecret(secret);
+ * ```
+ */
+export function configSecrets(config: Pick<Config, "coordinator" | "inspector">): string[] {
+  return [config.coordinator?.token, config.inspector.token].filter(
+    (token): token is string => token !== undefined && token !== "",
+  );
+}

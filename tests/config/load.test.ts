@@ -143,3 +143,11 @@ Deno.test("a ConfigError is a TernError with a code, a hint and the issues as da
     assert.ok(error.hint !== undefined);
   }
 });
+
+Deno.test("the secrets of a configuration are listed for log redaction", async () => {
+  const { configSecrets } = await import("../../lib/config/mod.ts");
+  const text = `${validToml()}\n[coordinator]\nurl = "ws://c"\n[inspector]\ntoken_env = "T"\n`;
+  const config = parseConfig(text, { env: { TERN_COORDINATOR_TOKEN: "c-token", T: "i-token" } });
+  assert.deepEqual(configSecrets(config), ["c-token", "i-token"]);
+  assert.deepEqual(configSecrets(parseConfig(validToml())), []);
+});

@@ -170,3 +170,17 @@ for (const format of ["text", "json"] as const) {
     assert.ok(stderr.includes(REQUEST_ID), "non-secret ids are kept");
   });
 }
+
+Deno.test("URLs in url-named properties hide credentials and API keys", async () => {
+  const { lines } = await capture({}, () => {
+    getLog("chain_watcher").info("connected", {
+      rpcUrl: "https://eth-mainnet.g.alchemy.com/v2/abcdEFGH1234ijklMNOP",
+      url: "wss://user:pw@host/ws?apikey=xyz",
+      localUrl: "http://127.0.0.1:8545",
+    });
+  });
+  assert.ok(lines[0].includes("rpcUrl=https://eth-mainnet.g.alchemy.com/v2/[redacted]"), lines[0]);
+  assert.ok(!lines[0].includes("abcdEFGH1234ijklMNOP"));
+  assert.ok(!lines[0].includes("pw@") && !lines[0].includes("xyz"), lines[0]);
+  assert.ok(lines[0].includes("localUrl=http://127.0.0.1:8545"), lines[0]);
+});
