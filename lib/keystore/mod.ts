@@ -16,6 +16,7 @@
 export { KeystoreError } from "./error.ts";
 export type { KeystoreV3, Pbkdf2Params, ScryptParams } from "./format.ts";
 export {
+  createKeystoreFile,
   decryptKeystore,
   DEFAULT_SCRYPT_N,
   encryptKeystore,

@@ -157,3 +157,41 @@ export async function readKeystoreFile(path: string, password: string): Promise<
   }
   return decryptKeystore(text, password, { path });
 }
+
+/**
+ * Encrypts `privateKey` into a new keystore file readable only by its owner (mode 0600). An
+ * existing file is never overwritten. Returns the account address.
+ *
+ * @example
+ * ```ts
+ * const address = await createKeystoreFile("keystore.json", generatePrivateKey(), password);
+ * ```
+ */
+export async function createKeystoreFile(
+  path: string,
+  privateKey: Hex,
+  password: string,
+  options: EncryptOptions = {},
+): Promise<Hex> {
+  const keystore = await encryptKeystore(privateKey, password, options);
+  try {
+    await Deno.writeTextFile(path, `${JSON.stringify(keystore, null, 2)}\n`, {
+      createNew: true,
+      mode: 0o600,
+    });
+  } catch (error) {
+    const exists = error instanceof Deno.errors.AlreadyExists;
+    throw new KeystoreError(
+      exists ? "keystore_exists" : "keystore_unwritable",
+      exists ? `keystore ${path} already exists` : `cannot write keystore ${path}`,
+      {
+        path,
+        cause: error,
+        hint: exists
+          ? "choose another path; an existing keystore is never overwritten"
+          : "check that the directory exists and is writable",
+      },
+    );
+  }
+  return `0x${keystore.address}`;
+}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { privateKeyToAddress } from "viem/accounts";
 import {
+  createKeystoreFile,
   decryptKeystore,
   DEFAULT_SCRYPT_N,
   encryptKeystore,
@@ -165,4 +166,19 @@ Deno.test("error messages never contain the password or the key", async () => {
   const text = `${error.message} ${error.hint} ${JSON.stringify(error.data)}`;
   assert.ok(!text.includes("hunter"));
   assert.ok(!text.includes(KEY.slice(2)));
+});
+
+Deno.test("a new keystore file is private to its owner and never overwritten", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "lp.json");
+    const address = await createKeystoreFile(path, KEY, "pw", { n: 16 });
+    assert.equal(address, privateKeyToAddress(KEY).toLowerCase());
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    assert.equal(await readKeystoreFile(path, "pw"), KEY);
+    await rejects(createKeystoreFile(path, KEY, "other", { n: 16 }), "keystore_exists");
+    assert.equal(await readKeystoreFile(path, "pw"), KEY, "the first file is intact");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
