@@ -4,8 +4,10 @@
  * `TERN_AGENT_DATA_DIR=/var/lib/tern`, `TERN_BASE_CHAIN_CHAIN_ID=1`, `TERN_INSPECTOR_PORT=0`.
  * A list of strings (`TERN_BASE_CHAIN_RPC_URLS`) is comma-separated. The value replaces the
  * file's value and is validated like it; errors name the variable. `[[chains]]` and `[tokens]`
- * entries have no overrides. A `TERN_<SECTION>_*` variable that matches no key is an error (a
- * typo would otherwise be ignored silently), except the token variables named by `token_env`.
+ * entries have no overrides (a `TERN_CHAINS_*` or `TERN_TOKENS_*` variable is an error). A
+ * `TERN_<SECTION>_*` variable that matches no key is an error (a typo would otherwise be
+ * ignored silently), except the secret variables: `TERN_KEYSTORE_PASSWORD`,
+ * `TERN_COORDINATOR_TOKEN`, `TERN_INSPECTOR_TOKEN` and those named by `token_env`.
  *
  * @module
  */
@@ -110,6 +112,17 @@ export function applyEnvOverrides(
     .sort((a, b) => b.length - a.length);
   for (const name of Object.keys(env)) {
     if (byName.has(name) || reserved.has(name)) continue;
+    const list = ["chains", "tokens"].find((s) => name.startsWith(`TERN_${s.toUpperCase()}_`));
+    if (list !== undefined) {
+      issues.push({
+        path: list,
+        envVar: name,
+        expected: `no variable: entries of [${list}] are set in the file only`,
+        found: "a variable",
+        hint: `unset ${name} and edit the file`,
+      });
+      continue;
+    }
     const section = sections.find((s) => name.startsWith(`TERN_${s.toUpperCase()}_`));
     if (section === undefined) continue;
     const candidates = overrides.filter((o) => o.path[0] === section).map((o) => o.envVar);

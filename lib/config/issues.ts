@@ -162,6 +162,9 @@ function typeHint(
     }
     return example === undefined ? undefined : `add ${key} = ${example}`;
   }
+  if (kind === "array" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+    return `write [[${where}]] (double brackets) before each entry`;
+  }
   if (kind === "string" && (typeof value === "number" || typeof value === "boolean")) {
     return `write ${key} = "${value}" (quoted)`;
   }

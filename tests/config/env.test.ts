@@ -113,3 +113,9 @@ Deno.test("docs/CONFIG.md lists every environment override", () => {
     assert.ok(doc.includes(`\`${envVar}\``), `${envVar} is not documented`);
   }
 });
+
+Deno.test("a variable aimed at [[chains]] or [tokens] is an error, not silently ignored", () => {
+  const error = configError(validToml(), { TERN_CHAINS_0_RPC_URLS: "http://x" });
+  const issue = error.issues.find((i) => i.envVar === "TERN_CHAINS_0_RPC_URLS");
+  assert.match(issue?.expected ?? "", /set in the file only/);
+});

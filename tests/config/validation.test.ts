@@ -241,3 +241,10 @@ Deno.test("every problem of a file is reported at once", () => {
   assert.equal(error.issues.length, 2);
   assert.match(error.message, /and 1 more/);
 });
+
+Deno.test("a single-bracket [chains] table asks for double brackets", () => {
+  const text = validToml().replace("[[chains]]", "[chains]").split("[[chains]]")[0];
+  const issue = issueAt(configError(text), "chains");
+  assert.equal(issue.found, "a table");
+  assert.equal(issue.hint, "write [[chains]] (double brackets) before each entry");
+});
