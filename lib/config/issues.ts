@@ -210,7 +210,9 @@ function convertIssue(
     const keys = knownKeys(root, path);
     return issue.keys.map((key) => {
       const where = formatPath([...path, key]);
-      const secret = secretKind(key);
+      const held = valueAt(doc, [...path, key]);
+      const secret = secretKind(key) ??
+        (typeof held === "string" && KEY_RUN.test(held) ? "key" : undefined);
       if (secret !== undefined) return secretIssue(where, secret);
       const guess = closest(key, keys);
       return {

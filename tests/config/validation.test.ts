@@ -248,3 +248,13 @@ Deno.test("a single-bracket [chains] table asks for double brackets", () => {
   assert.equal(issue.found, "a table");
   assert.equal(issue.hint, "write [[chains]] (double brackets) before each entry");
 });
+
+Deno.test("an unknown key holding something shaped like a private key is called out", () => {
+  const key = "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d";
+  const error = configError(
+    edit(validToml(), 'keystore = "keystore.json"', `keystore = "k.json"\nlp = "0x${key}"`),
+  );
+  const issue = issueAt(error, "account.lp");
+  assert.equal(issue.expected, "no private key or seed in the config file");
+  assert.ok(!error.format().includes(key));
+});
