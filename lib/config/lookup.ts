@@ -4,7 +4,7 @@
  * @module
  */
 import type { Address } from "viem";
-import type { Config, TokenChainConfig, TokenClassConfig } from "./types.ts";
+import type { ChainConfig, Config, TokenChainConfig, TokenClassConfig } from "./types.ts";
 
 /**
  * The token class holding `token` on `chainId`, with that chain's entry, or undefined when the
@@ -44,4 +44,36 @@ export function configSecrets(config: Pick<Config, "coordinator" | "inspector">)
   return [config.coordinator?.token, config.inspector.token].filter(
     (token): token is string => token !== undefined && token !== "",
   );
+}
+
+/** The `[[chains]]` entry of `chainId`, or undefined. */
+export function chainById(
+  config: Pick<Config, "chains">,
+  chainId: number,
+): ChainConfig | undefined {
+  return config.chains.find((chain) => chain.chainId === chainId);
+}
+
+/**
+ * The class both tokens belong to, when a request from `source` to `target` swaps one asset
+ * for the same asset; undefined when either token is not configured or they differ.
+ *
+ * @example
+ * ```ts
+ * const tokenClass = sameTokenClass(config,
+ *   { chainId: request.sourceChainId, token: request.sourceTokenAddress },
+ *   { chainId: request.targetChainId, token: request.targetTokenAddress });
+ * if (tokenClass === undefined) ignore("tokens not in one configured class");
+ * ```
+ */
+export function sameTokenClass(
+  config: Pick<Config, "tokens">,
+  source: { chainId: number; token: Address },
+  target: { chainId: number; token: Address },
+): TokenClassConfig | undefined {
+  const a = findTokenClass(config, source.chainId, source.token);
+  const b = findTokenClass(config, target.chainId, target.token);
+  return a !== undefined && b !== undefined && a.tokenClass === b.tokenClass
+    ? a.tokenClass
+    : undefined;
 }

@@ -24,5 +24,5 @@ export { type EnvOverride, envOverrides } from "./env.ts";
 export { isLoopback } from "./checks.ts";
 export { LOG_LEVEL_MAP } from "./resolve.ts";
 export { type ConfigFile, fileSchema, MAX_VALIDITY_PERIOD } from "./schema.ts";
-export { configSecrets, findTokenClass } from "./lookup.ts";
+export { chainById, configSecrets, findTokenClass, sameTokenClass } from "./lookup.ts";
 export type * from "./types.ts";

@@ -151,3 +151,14 @@ Deno.test("the secrets of a configuration are listed for log redaction", async (
   assert.deepEqual(configSecrets(config), ["c-token", "i-token"]);
   assert.deepEqual(configSecrets(parseConfig(validToml())), []);
 });
+
+Deno.test("two tokens of one class make a valid pair; others do not", async () => {
+  const { chainById, sameTokenClass } = await import("../../lib/config/mod.ts");
+  const config = parseConfig(validToml());
+  const a = { chainId: 901, token: ADDR.tokA as `0x${string}` };
+  const b = { chainId: 902, token: ADDR.tokB as `0x${string}` };
+  assert.equal(sameTokenClass(config, a, b)?.name, "TST");
+  assert.equal(sameTokenClass(config, a, { chainId: 902, token: ADDR.tokA }), undefined);
+  assert.equal(chainById(config, 902)?.name, "b");
+  assert.equal(chainById(config, 1), undefined);
+});
