@@ -151,7 +151,10 @@ export const policySchema = z.strictObject({
 export const coordinatorSchema = z.strictObject({
   url: wsUrl(),
   token_env: envName().default("TERN_COORDINATOR_TOKEN"),
-  agent_id: text({ expected: "a non-empty agent id", example: '"lp-1"' }).optional(),
+  agent_id: field(z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/), {
+    expected: "an agent id of 1-128 characters of A-Z a-z 0-9 . _ : -",
+    example: '"lp-1"',
+  }).optional(),
   heartbeat_interval_ms: integer(100, 600_000, {
     expected: "milliseconds between 100 and 600000",
     example: "5000",

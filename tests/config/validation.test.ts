@@ -258,3 +258,10 @@ Deno.test("an unknown key holding something shaped like a private key is called 
   assert.equal(issue.expected, "no private key or seed in the config file");
   assert.ok(!error.format().includes(key));
 });
+
+Deno.test("a coordinator agent id outside the link's alphabet is refused", () => {
+  const text = `${validToml()}\n[coordinator]\nurl = "ws://c"\nagent_id = "lp 1"\n`;
+  const issue = issueAt(configError(text, { TERN_COORDINATOR_TOKEN: "t" }), "coordinator.agent_id");
+  assert.match(issue.expected, /A-Z a-z 0-9 \. _ : -/);
+  assert.equal(issue.hint, 'write agent_id = "lp-1"');
+});
