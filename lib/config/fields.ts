@@ -145,7 +145,10 @@ export function checkAddress(value: string): CheckParams | undefined {
   const checksummed = getAddress(value);
   if (checksummed === value) {
     if (/^0x0{40}$/.test(value)) {
-      return { expected: "a contract or token address, not the zero address" };
+      return {
+        expected: "a contract or token address, not the zero address",
+        hint: "write the deployed address",
+      };
     }
     return undefined;
   }

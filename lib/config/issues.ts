@@ -162,6 +162,9 @@ function typeHint(
     }
     return example === undefined ? undefined : `add ${key} = ${example}`;
   }
+  if (kind === "object" || kind === "record") {
+    return `write ${where} as a table: a [${where}] line followed by its keys`;
+  }
   if (kind === "array" && value !== null && typeof value === "object" && !Array.isArray(value)) {
     return `write [[${where}]] (double brackets) before each entry`;
   }
@@ -196,7 +199,10 @@ export function toConfigIssues(
   doc: unknown,
 ): ConfigIssue[] {
   return convertIssue(issue, root, doc).map((converted) =>
-    guardSecret(converted, valueAt(doc, issue.path))
+    guardSecret(
+      { ...converted, hint: converted.hint ?? `change ${converted.path} to ${converted.expected}` },
+      valueAt(doc, issue.path),
+    )
   );
 }
 

@@ -12,8 +12,11 @@ function onlyConfigError(text: string, env: Record<string, string> = {}): Config
     parseConfig(text, { env });
     return undefined;
   } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    for (const issue of error.issues) {
+      assert.ok(issue.hint, `no hint for ${issue.path}: ${issue.expected}, got ${issue.found}`);
+    }
+    return error;
   }
 }
 
