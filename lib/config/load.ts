@@ -141,7 +141,7 @@ function checkKeystoreFile(config: Config, source: string): void {
  * }
  * ```
  */
-export function loadConfig(path: string, env: Env = {}, options: LoadOptions = {}): Config {
+export function loadConfig(path: string, env: Env, options: LoadOptions = {}): Config {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
