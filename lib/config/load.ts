@@ -80,7 +80,9 @@ export function parseConfig(text: string, options: LoadOptions & { env?: Env } =
   const env = options.env ?? {};
   let parsed: Record<string, unknown>;
   try {
-    parsed = parse(text, { unsafeKeyBehaviour: "throw" }) as Record<string, unknown>;
+    // Editors on some systems save a byte-order mark; it is not part of the document.
+    const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+    parsed = parse(body, { unsafeKeyBehaviour: "throw" }) as Record<string, unknown>;
   } catch (error) {
     throw new ConfigError(source, [syntaxIssue(error, text)]);
   }

@@ -162,3 +162,8 @@ Deno.test("two tokens of one class make a valid pair; others do not", async () =
   assert.equal(chainById(config, 902)?.name, "b");
   assert.equal(chainById(config, 1), undefined);
 });
+
+Deno.test("a file saved with a byte-order mark and CRLF line ends loads", () => {
+  const config = parseConfig(`\uFEFF${validToml().replaceAll("\n", "\r\n")}`);
+  assert.equal(config.chains.length, 2);
+});
