@@ -1,0 +1,22 @@
+/**
+ * The coordinator link: wire protocol, transports and the persistent outbox.
+ *
+ * @module
+ */
+export * from "./frames.ts";
+export * from "./close_codes.ts";
+export * from "./transport.ts";
+export {
+  WebSocketTransport,
+  webSocketTransportFactory,
+  type WebSocketTransportOptions,
+} from "./ws_transport.ts";
+export { createMemoryPair, MemoryListener, MemoryTransport } from "./memory_transport.ts";
+export {
+  MAX_OUTBOX_ENTRY_BYTES,
+  Outbox,
+  type OutboxEntry,
+  OutboxError,
+  type OutboxOptions,
+  type OutboxStats,
+} from "./outbox.ts";
