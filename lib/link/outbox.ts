@@ -169,7 +169,12 @@ export class Outbox<T = unknown> {
    * is durable chunk by chunk: if the process dies midway, a prefix of the batch is stored.
    */
   append(messages: readonly T[]): Promise<number[]> {
-    const encoded = messages.map((message, index) => this.#encode(message, index));
+    let encoded: Uint8Array[];
+    try {
+      encoded = messages.map((message, index) => this.#encode(message, index));
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (encoded.length === 0) return Promise.resolve([]);
     return this.#serialized(async () => {
       const seqs: number[] = [];
