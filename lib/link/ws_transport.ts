@@ -180,7 +180,8 @@ export class WebSocketTransport implements Transport {
       if (this.#closeReported) return;
       this.#closeReported = true;
       const close: TransportClose = {
-        code: this.#localClose?.code ?? event.code,
+        // Deno reports 0 when the peer vanished without a close frame; RFC 6455 calls that 1006.
+        code: this.#localClose?.code ?? (event.code || 1006),
         reason: this.#localClose?.reason ?? event.reason,
         wasClean: event.wasClean,
         initiator: this.#localClose ? "local" : "remote",
