@@ -20,3 +20,14 @@ export {
   type OutboxOptions,
   type OutboxStats,
 } from "./outbox.ts";
+export {
+  DEFAULT_SENDER_OPTIONS,
+  initialSenderState,
+  type SenderAction,
+  type SenderEvent,
+  type SenderOptions,
+  type SenderState,
+  type SenderStep,
+  senderStep,
+} from "./sender.ts";
+export { backoffDelayMs, type BackoffOptions, DEFAULT_BACKOFF } from "./backoff.ts";
