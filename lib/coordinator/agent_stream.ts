@@ -27,12 +27,14 @@ export interface StreamPeer {
   close(code: number, reason: string): void;
 }
 
-/** How acks are batched. */
-export interface AckPolicy {
+/** How acks are batched and how much a connection may queue. */
+export interface StreamPolicy {
   /** Ack at once when this many frames are unacknowledged. */
   everyMessages: number;
   /** Otherwise ack at most this many ms after the first unacknowledged frame. */
   delayMs: number;
+  /** A connection with more frames than this waiting to be stored is closed (1008). */
+  maxQueuedFrames: number;
 }
 
 type Task =
@@ -77,7 +79,7 @@ export class AgentStream {
   constructor(
     public record: AgentRecord,
     readonly store: CoordinatorStore,
-    readonly ackPolicy: AckPolicy,
+    readonly policy: StreamPolicy,
     readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -93,6 +95,15 @@ export class AgentStream {
 
   /** Queue a sequenced (or latest-only) frame from `peer`, of `bytes` encoded size. */
   frame(peer: StreamPeer, frame: AcceptedFrame, bytes: number): void {
+    if (this.#tasks.length >= this.policy.maxQueuedFrames) {
+      // An agent keeps a bounded window in flight; one that does not would fill our memory.
+      this.countBadFrame("flood");
+      peer.close(
+        CloseCodes.policyViolation,
+        `more than ${this.policy.maxQueuedFrames} frames waiting to be stored`,
+      );
+      return;
+    }
     this.#push({ kind: "frame", peer, frame, bytes });
   }
 
@@ -159,7 +170,7 @@ export class AgentStream {
     const now = this.now().toISOString();
     const record: AgentRecord = {
       ...this.record,
-      badFrames: { ...this.record.badFrames },
+      badFrames: this.record.badFrames, // shared: counted while a commit is in flight
       version: hello.version,
       lpAddress: hello.lpAddress,
       chains: hello.chains,
@@ -200,7 +211,7 @@ export class AgentStream {
 
   async #store(peer: StreamPeer, batch: Extract<Task, { kind: "frame" }>[]): Promise<void> {
     if (peer !== this.current) return; // a superseded connection's frames are dropped unacked
-    const record: AgentRecord = { ...this.record, badFrames: { ...this.record.badFrames } };
+    const record: AgentRecord = { ...this.record }; // badFrames stays shared: see #welcome
     const accepted: { frame: AcceptedFrame; body: unknown }[] = [];
     let firstGap: { expected: number; got: number } | undefined;
     let acked = 0;
@@ -244,13 +255,13 @@ export class AgentStream {
         seq: firstGap.got,
       }));
       this.#ackNow();
-    } else if (this.#unacked >= this.ackPolicy.everyMessages) {
+    } else if (this.#unacked >= this.policy.everyMessages) {
       this.#ackNow();
     } else if (this.#unacked > 0 && this.#ackTimer === undefined) {
       this.#ackTimer = setTimeout(() => {
         this.#ackTimer = undefined;
         this.#ackNow();
-      }, this.ackPolicy.delayMs);
+      }, this.policy.delayMs);
     }
   }
 

@@ -19,3 +19,4 @@ export {
   type StoredMessage,
 } from "./store.ts";
 export { coordinatorApp, escapeHtml, type HttpContext } from "./http.ts";
+export { parseTokens, TokenConfigError } from "./tokens.ts";

@@ -36,6 +36,8 @@ export interface CoordinatorOptions {
   helloTimeoutMs?: number;
   /** Close a connection after this many refused frames (default 100). */
   maxBadFramesPerConnection?: number;
+  /** Close a connection that has this many frames waiting to be stored (default 20,000). */
+  maxQueuedFrames?: number;
   /** WebSocket-level idle timeout in seconds (Deno pings; default 60). */
   idleTimeoutSeconds?: number;
 }
@@ -104,9 +106,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const agentForToken = typeof tokens === "function" ? tokens : (t: string) => tokens.get(t);
   const kv = await Deno.openKv(options.kvPath);
   const store = new CoordinatorStore(kv);
-  const ackPolicy = {
+  const policy = {
     everyMessages: options.ackEveryMessages ?? 256,
     delayMs: options.ackDelayMs ?? 20,
+    maxQueuedFrames: options.maxQueuedFrames ?? 20_000,
   };
   const streams = new Map<string, AgentStream>();
   const sessions = new Set<Session>();
@@ -115,7 +118,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
 
   try {
     for (const record of await store.agents()) {
-      streams.set(record.agentId, new AgentStream(record, store, ackPolicy));
+      streams.set(record.agentId, new AgentStream(record, store, policy));
     }
   } catch (err) {
     kv.close();
@@ -125,7 +128,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const streamFor = (agentId: string): AgentStream => {
     let stream = streams.get(agentId);
     if (!stream) {
-      stream = new AgentStream(newAgentRecord(agentId, new Date().toISOString()), store, ackPolicy);
+      stream = new AgentStream(newAgentRecord(agentId, new Date().toISOString()), store, policy);
       streams.set(agentId, stream);
     }
     return stream;
@@ -204,9 +207,16 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     sendCommand: (agentId, command) => sendCommand(agentId, command as Command),
     upgrade: (request) => {
       if (stopping) return new Response("coordinator stopping", { status: 503 });
-      const { socket, response } = Deno.upgradeWebSocket(request, {
-        idleTimeout: options.idleTimeoutSeconds ?? 60,
-      });
+      let upgraded: { socket: WebSocket; response: Response };
+      try {
+        upgraded = Deno.upgradeWebSocket(request, {
+          idleTimeout: options.idleTimeoutSeconds ?? 60,
+        });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        return new Response(`not a valid WebSocket upgrade: ${message}`, { status: 400 });
+      }
+      const { socket, response } = upgraded;
       accept(
         WebSocketTransport.accepted(socket, `agent@${request.url}`, {
           maxInboundBytes: maxFrameBytes,

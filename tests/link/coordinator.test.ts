@@ -337,3 +337,28 @@ Deno.test("a coordinator restarted 10 times on the same KV file and port keeps l
     }
   });
 });
+
+Deno.test("an agent that floods frames beyond the queue limit is disconnected with 1008", async () => {
+  await withCoordinator(async (coord) => {
+    const agent = await TestAgent.connect(coord.url);
+    agent.hello();
+    await agent.welcome();
+    for (let seq = 1; seq <= 3000; seq++) agent.status(seq);
+    const close = await agent.waitClosed();
+    // Deno drops a server connection that keeps receiving data after it sent its close frame,
+    // so a client still flooding may see the abrupt 1006 instead of the 1008 sent to it.
+    assert.ok(
+      [CloseCodes.policyViolation, 1006].includes(close.code as 1008),
+      `closed with ${close.code}`,
+    );
+    assert.equal(coord.stats().agents[0].badFrames.flood, 1);
+  }, { maxQueuedFrames: 10 });
+});
+
+Deno.test("a request to /link that is not a valid upgrade gets 400, not a crash", async () => {
+  await withCoordinator(async (coord) => {
+    const res = await fetch(`${coord.httpUrl}/link`, { headers: { upgrade: "websocket" } });
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /not a valid WebSocket upgrade/);
+  });
+});
