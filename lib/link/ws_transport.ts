@@ -44,6 +44,7 @@ export class WebSocketTransport implements Transport {
   #localClose: { code: number; reason: string } | undefined;
   #closeReported = false;
   #serverSide = false;
+  #opened = false;
   readonly #options: Required<WebSocketTransportOptions>;
 
   /** A client transport for `url` (ws:// or wss://); nothing happens until `connect()`. */
@@ -88,8 +89,10 @@ export class WebSocketTransport implements Transport {
   /** Open the connection, within the connect timeout. */
   connect(): Promise<void> {
     if (this.#socket && this.#state === "open") return Promise.resolve();
-    if (this.#state !== "idle" && !this.#socket) {
-      return Promise.reject(new TransportError("aborted", this.url, "transport already used"));
+    if (this.#state === "closed" || this.#state === "closing") {
+      return Promise.reject(
+        new TransportError("aborted", this.url, "this transport was closed; make a new one"),
+      );
     }
     if (!this.#socket) {
       let parsed: URL;
@@ -165,9 +168,11 @@ export class WebSocketTransport implements Transport {
 
   #adopt(socket: WebSocket): void {
     this.#socket = socket;
-    this.#state = socket.readyState === WebSocket.OPEN ? "open" : "connecting";
+    this.#opened = socket.readyState === WebSocket.OPEN;
+    this.#state = this.#opened ? "open" : "connecting";
     socket.binaryType = "arraybuffer";
     socket.addEventListener("open", () => {
+      this.#opened = true;
       if (this.#state === "connecting") this.#state = "open";
     });
     socket.addEventListener("error", (event) => {
@@ -177,7 +182,8 @@ export class WebSocketTransport implements Transport {
     socket.addEventListener("message", (event) => this.#receive(event.data));
     socket.addEventListener("close", (event) => {
       this.#state = "closed";
-      if (this.#closeReported) return;
+      // A connection that never opened is reported by connect() rejecting, not by onClose.
+      if (this.#closeReported || !this.#opened) return;
       this.#closeReported = true;
       const close: TransportClose = {
         // Deno reports 0 when the peer vanished without a close frame; RFC 6455 calls that 1006.

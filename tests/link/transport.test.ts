@@ -61,9 +61,12 @@ Deno.test("connecting to a closed port fails with connect_failed and a cause", a
   const err = await rejection(new WebSocketTransport(`ws://127.0.0.1:${port}/`).connect());
   assert.equal(err.kind, "connect_failed");
   assert.match(err.message, new RegExp(`127.0.0.1:${port}`));
+  const used = new WebSocketTransport(`ws://127.0.0.1:${port}/`);
+  await rejection(used.connect());
+  assert.equal((await rejection(used.connect())).kind, "aborted", "a used transport says so");
 });
 
-Deno.test("a server that never answers the upgrade hits the connect timeout", async () => {
+Deno.test("a server that never answers the upgrade hits the connect timeout; close aborts", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const accepted: Deno.Conn[] = [];
   const acceptLoop = (async () => {
@@ -72,9 +75,19 @@ Deno.test("a server that never answers the upgrade hits the connect timeout", as
   try {
     const url = `ws://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/`;
     const transport = new WebSocketTransport(url, { connectTimeoutMs: 100 });
+    let closeEvents = 0;
+    transport.listen({ onMessage() {}, onClose: () => closeEvents++ });
     const err = await rejection(transport.connect());
     assert.equal(err.kind, "timeout");
     assert.equal(transport.state, "closed");
+    // closing while connecting aborts the attempt; neither reports onClose
+    const aborted = new WebSocketTransport(url, { connectTimeoutMs: 5000 });
+    aborted.listen({ onMessage() {}, onClose: () => closeEvents++ });
+    const pending = aborted.connect();
+    aborted.close();
+    assert.equal((await rejection(pending)).kind, "aborted");
+    await waitFor("both sockets closed", () => aborted.state === "closed");
+    assert.equal(closeEvents, 0, "a connection that never opened reports only by rejecting");
   } finally {
     listener.close();
     await acceptLoop;
