@@ -31,3 +31,9 @@ export {
   senderStep,
 } from "./sender.ts";
 export { backoffDelayMs, type BackoffOptions, DEFAULT_BACKOFF } from "./backoff.ts";
+export {
+  type AgentIdentity,
+  helloFrame,
+  type InboundEffect,
+  interpretCoordinatorData,
+} from "./agent_inbound.ts";

@@ -3,9 +3,10 @@
 // link actors do, without the actor runtime.
 import {
   agentFrame,
-  decodeFrame,
   encodeFrame,
+  helloFrame,
   initialSenderState,
+  interpretCoordinatorData,
   isRetryableClose,
   type Outbox,
   type SenderAction,
@@ -55,13 +56,11 @@ export class Pump {
     transport.listen({
       onMessage: (data) => {
         if (this.transport !== transport) return;
-        const r = decodeFrame(data, "coordinator");
-        if (!r.ok) return void this.errors.push(`bad frame: ${r.reason}`);
-        const f = r.frame;
-        if (f.type === "welcome") {
-          this.dispatch({ type: "welcome", lastReceivedSeq: f.body.lastReceivedSeq });
-        } else if (f.type === "ack") this.dispatch({ type: "ack", seq: f.body.seq });
-        else if (f.type === "error" && f.body.reason === "gap") this.dispatch({ type: "gap" });
+        for (const effect of interpretCoordinatorData(data, Date.now())) {
+          if (effect.type === "sender") this.dispatch(effect.event);
+          else if (effect.type === "refused") this.errors.push(`bad frame: ${effect.reason}`);
+          else if (effect.type === "reply") transport.send(encodeFrame(effect.frame));
+        }
       },
       onClose: (close) => {
         this.closes.push(close);
@@ -103,15 +102,17 @@ export class Pump {
     const transport = this.transport;
     switch (action.type) {
       case "sendHello":
-        transport?.send(encodeFrame(agentFrame("hello", {
-          agentId: this.agentId,
-          version: "test",
-          chains: [],
-          lpAddress: LP,
-          streamId: this.outbox.streamId,
-          lastAckedSeq: action.lastAckedSeq,
-          token: this.token,
-        })));
+        transport?.send(encodeFrame(helloFrame(
+          {
+            agentId: this.agentId,
+            version: "test",
+            chains: [],
+            lpAddress: LP,
+            token: this.token,
+          },
+          this.outbox.streamId,
+          action.lastAckedSeq,
+        )));
         return;
       case "read":
         this.#track(
