@@ -50,6 +50,17 @@ export function coordinatorApp(ctx: HttpContext): Hono {
 
   app.get("/stats", (c) => c.json(ctx.stats()));
 
+  app.get("/agents/:id", async (c) => {
+    const id = c.req.param("id");
+    const agent = ctx.stats().agents.find((a) => a.id === id);
+    if (!agent) return c.json({ error: `no agent ${id} has said hello` }, 404);
+    const [spec, metrics] = await Promise.all([
+      ctx.store.latestOf(id, "spec"),
+      ctx.store.latestOf(id, "metrics"),
+    ]);
+    return c.json({ agent, spec, metrics });
+  });
+
   app.get("/agents/:id/:kind{requests|claims|txs}", async (c) => {
     const kind = kinds[c.req.param("kind") as keyof typeof kinds];
     const limit = intParam(c.req.query("limit"), 100, 1000);

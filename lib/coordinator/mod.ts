@@ -8,6 +8,7 @@ export {
   type Coordinator,
   type CoordinatorOptions,
   type CoordinatorStats,
+  runCoordinator,
   type SendCommandResult,
   startCoordinator,
 } from "./server.ts";

@@ -260,3 +260,30 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     stop,
   };
 }
+
+/**
+ * Run a coordinator until `signal` aborts, then stop it: what `tern coordinator` does.
+ *
+ * @example
+ * const ac = new AbortController();
+ * Deno.addSignalListener("SIGINT", () => ac.abort());
+ * await runCoordinator({ kvPath: "coord.kv", tokens, port: 8787, signal: ac.signal });
+ */
+export async function runCoordinator(
+  options: CoordinatorOptions & {
+    signal: AbortSignal;
+    onListen?: (coordinator: Coordinator) => void;
+  },
+): Promise<void> {
+  const coordinator = await startCoordinator(options);
+  try {
+    options.onListen?.(coordinator);
+    if (!options.signal.aborted) {
+      await new Promise<void>((resolve) =>
+        options.signal.addEventListener("abort", () => resolve(), { once: true })
+      );
+    }
+  } finally {
+    await coordinator.stop();
+  }
+}

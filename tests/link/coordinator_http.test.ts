@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { agentFrame } from "../../lib/link/mod.ts";
-import { TestAgent, waitFor, withCoordinator } from "./helpers.ts";
+import { runCoordinator } from "../../lib/coordinator/mod.ts";
+import { TestAgent, TOKENS, waitFor, withCoordinator, withTempDir } from "./helpers.ts";
 
 Deno.test("GET /stats lists each agent with received, duplicates, gaps, lastSeq and connected", async () => {
   await withCoordinator(async (coord) => {
@@ -133,5 +134,52 @@ Deno.test("a plain HTTP request to /link is told to use WebSocket, unknown paths
     const missing = await fetch(`${coord.httpUrl}/nope`);
     assert.equal(missing.status, 404);
     await missing.body?.cancel();
+  });
+});
+
+Deno.test("GET /agents/:id shows the agent's counters, latest spec and metrics", async () => {
+  await withCoordinator(async (coord) => {
+    const unknown = await fetch(`${coord.httpUrl}/agents/nobody`);
+    assert.equal(unknown.status, 404);
+    await unknown.body?.cancel();
+    const agent = await TestAgent.connect(coord.url);
+    try {
+      agent.hello();
+      await agent.welcome();
+      agent.send(agentFrame("spec", {
+        balances: [{ chainId: 1, token: "0x" + "cd".repeat(20), amount: "1000" }],
+        chains: [{ chainId: 1, name: "l1" }],
+        config: { fees: "0.1%" },
+      }));
+      agent.send(agentFrame("metrics", { values: { fills: 3 } }, 1));
+      await agent.waitAck(1);
+      const body = await (await fetch(`${coord.httpUrl}/agents/agent-a`)).json();
+      assert.equal(body.agent.id, "agent-a");
+      assert.equal(body.agent.lastSeq, 1);
+      assert.equal(body.spec.body.balances[0].amount, "1000");
+      assert.deepEqual(body.metrics.body.values, { fills: 3 });
+      assert.equal(body.metrics.seq, 1);
+    } finally {
+      await agent.close();
+    }
+  });
+});
+
+Deno.test("runCoordinator serves until its signal aborts, then frees the port", async () => {
+  await withTempDir(async (dir) => {
+    const ac = new AbortController();
+    let port = 0;
+    const running = runCoordinator({
+      kvPath: `${dir}/c.kv`,
+      tokens: TOKENS,
+      signal: ac.signal,
+      onListen: (c) => (port = c.port),
+    });
+    await waitFor("listening", () => port > 0);
+    const res = await fetch(`http://127.0.0.1:${port}/stats`);
+    assert.deepEqual((await res.json()).agents, []);
+    ac.abort();
+    await running;
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
   });
 });
