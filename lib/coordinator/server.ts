@@ -40,6 +40,8 @@ export interface CoordinatorOptions {
   maxQueuedFrames?: number;
   /** WebSocket-level idle timeout in seconds (Deno pings; default 60). */
   idleTimeoutSeconds?: number;
+  /** Serve TLS (wss:// and https://) with this PEM certificate chain and key. */
+  tls?: { cert: string; key: string };
 }
 
 /** One agent in `GET /stats`. */
@@ -72,9 +74,9 @@ export type SendCommandResult =
 
 /** A running coordinator. */
 export interface Coordinator {
-  /** The WebSocket URL agents connect to (ws://host:port/link). */
+  /** The WebSocket URL agents connect to (ws://host:port/link, or wss:// with TLS). */
   url: string;
-  /** The HTTP base URL (http://host:port). */
+  /** The HTTP base URL (http://host:port, or https:// with TLS). */
   httpUrl: string;
   /** The bound port. */
   port: number;
@@ -228,13 +230,15 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
 
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
-    server = Deno.serve({ port: options.port ?? 0, hostname, onListen() {} }, app.fetch);
+    const listen = { port: options.port ?? 0, hostname, onListen() {} };
+    server = Deno.serve(options.tls ? { ...listen, ...options.tls } : listen, app.fetch);
   } catch (err) {
     kv.close();
     throw err;
   }
   const port = server.addr.port;
-  const httpUrl = `http://${hostname}:${port}`;
+  const secure = options.tls !== undefined;
+  const httpUrl = `${secure ? "https" : "http"}://${hostname}:${port}`;
   log.info("coordinator listening on {url}", { url: httpUrl });
 
   const stop = async (): Promise<void> => {
@@ -249,7 +253,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   };
 
   return {
-    url: `ws://${hostname}:${port}/link`,
+    url: `${secure ? "wss" : "ws"}://${hostname}:${port}/link`,
     httpUrl,
     port,
     store,
