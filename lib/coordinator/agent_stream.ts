@@ -25,6 +25,8 @@ export interface StreamPeer {
   sendFrame(frame: ReturnType<typeof coordinatorFrame>): void;
   /** Close the connection. */
   close(code: number, reason: string): void;
+  /** Whether the connection is still open. */
+  readonly isOpen: boolean;
 }
 
 /** How acks are batched and how much a connection may queue. */
@@ -38,8 +40,9 @@ export interface StreamPolicy {
 }
 
 type Task =
-  | { kind: "hello"; peer: StreamPeer; hello: HelloBody; done: () => void }
+  | { kind: "hello"; peer: StreamPeer; hello: HelloBody }
   | { kind: "frame"; peer: StreamPeer; frame: AcceptedFrame; bytes: number };
+type FrameTask = Extract<Task, { kind: "frame" }>;
 
 /** A fresh record for an agent never seen before. */
 export function newAgentRecord(agentId: string, now: string): AgentRecord {
@@ -88,9 +91,9 @@ export class AgentStream {
     return this.current !== undefined;
   }
 
-  /** Queue a hello from `peer`; `done` runs after the welcome was sent. */
-  hello(peer: StreamPeer, hello: HelloBody, done: () => void = () => {}): void {
-    this.#push({ kind: "hello", peer, hello, done });
+  /** Queue a hello from `peer`; frames it sends later are handled after the welcome. */
+  hello(peer: StreamPeer, hello: HelloBody): void {
+    this.#push({ kind: "hello", peer, hello });
   }
 
   /** Queue a sequenced (or latest-only) frame from `peer`, of `bytes` encoded size. */
@@ -140,24 +143,34 @@ export class AgentStream {
   async #drain(): Promise<void> {
     while (this.#tasks.length > 0 && !this.#closed) {
       const task = this.#tasks.shift()!;
-      if (task.kind === "hello") {
-        await this.#welcome(task.peer, task.hello);
-        task.done();
-        continue;
+      try {
+        if (task.kind === "hello") await this.#welcome(task.peer, task.hello);
+        else await this.#store(task.peer, this.#batchFrom(task));
+      } catch (err) {
+        // Storage failures are handled inside; this is a defect. Keep serving other agents.
+        log.error("handling a frame of {agentId} failed: {error}", {
+          agentId: this.record.agentId,
+          error: err,
+        });
+        task.peer.close(CloseCodes.internalError, "coordinator error; resend after reconnect");
       }
-      const batch = [task];
-      let bytes = task.bytes;
-      while (
-        this.#tasks.length > 0 && batch.length < MAX_FRAMES_PER_COMMIT &&
-        this.#tasks[0].kind === "frame" && this.#tasks[0].peer === task.peer &&
-        bytes + this.#tasks[0].bytes <= COMMIT_FRAME_BYTES
-      ) {
-        const next = this.#tasks.shift() as Extract<Task, { kind: "frame" }>;
-        bytes += next.bytes;
-        batch.push(next);
-      }
-      await this.#store(task.peer, batch);
     }
+  }
+
+  /** `task` and the frames queued right behind it from the same peer, within one commit. */
+  #batchFrom(task: FrameTask): FrameTask[] {
+    const batch = [task];
+    let bytes = task.bytes;
+    while (
+      this.#tasks.length > 0 && batch.length < MAX_FRAMES_PER_COMMIT &&
+      this.#tasks[0].kind === "frame" && this.#tasks[0].peer === task.peer &&
+      bytes + this.#tasks[0].bytes <= COMMIT_FRAME_BYTES
+    ) {
+      const next = this.#tasks.shift() as FrameTask;
+      bytes += next.bytes;
+      batch.push(next);
+    }
+    return batch;
   }
 
   async #welcome(peer: StreamPeer, hello: HelloBody): Promise<void> {
@@ -205,11 +218,12 @@ export class AgentStream {
       return;
     }
     this.record = record;
+    if (!peer.isOpen) return; // it closed while its hello was being stored
     this.current = peer;
     peer.sendFrame(coordinatorFrame("welcome", { lastReceivedSeq: record.lastSeq }));
   }
 
-  async #store(peer: StreamPeer, batch: Extract<Task, { kind: "frame" }>[]): Promise<void> {
+  async #store(peer: StreamPeer, batch: FrameTask[]): Promise<void> {
     if (peer !== this.current) return; // a superseded connection's frames are dropped unacked
     const record: AgentRecord = { ...this.record }; // badFrames stays shared: see #welcome
     const accepted: { frame: AcceptedFrame; body: unknown }[] = [];

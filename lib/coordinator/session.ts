@@ -59,6 +59,11 @@ export class Session implements StreamPeer {
     return this.#stream?.record.agentId;
   }
 
+  /** Whether this connection is still open. */
+  get isOpen(): boolean {
+    return !this.#closed;
+  }
+
   /** Begin listening and start the hello deadline. */
   start(): void {
     this.transport.listen({

@@ -27,13 +27,13 @@ export const agentIdSchema = z.string().regex(
 );
 
 /** A chain the agent serves: its EIP-155 id and a display name. */
-export const chainInfoSchema = z.object({ chainId, name: shortText });
+export const chainInfoSchema = z.object({ chainId, name: z.string().min(1).max(64) });
 
 /** `hello` body: the first frame on every connection; authenticates the agent. */
 export const helloBodySchema = z.object({
   agentId: agentIdSchema,
   version: shortText,
-  chains: z.array(chainInfoSchema).max(1000),
+  chains: z.array(chainInfoSchema).max(256),
   lpAddress: address,
   /** Identifies the agent's outbox; a new id starts a new seq space at the coordinator. */
   streamId: z.string().regex(
@@ -68,7 +68,7 @@ export const balanceSchema = z.object({
 /** `spec` body: what the agent has and serves. */
 export const specBodySchema = z.object({
   balances: z.array(balanceSchema).max(10_000),
-  chains: z.array(chainInfoSchema).max(1000),
+  chains: z.array(chainInfoSchema).max(256),
   config: jsonObject,
 });
 
