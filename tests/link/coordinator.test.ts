@@ -362,3 +362,16 @@ Deno.test("a request to /link that is not a valid upgrade gets 400, not a crash"
     assert.match(await res.text(), /not a valid WebSocket upgrade/);
   });
 });
+
+Deno.test("an agent that closes right after its hello is not shown as connected", async () => {
+  await withCoordinator(async (coord) => {
+    for (let i = 0; i < 5; i++) {
+      const agent = await TestAgent.connect(coord.url);
+      agent.hello();
+      await agent.close();
+    }
+    await waitFor("record stored", () => coord.stats().agents.length === 1);
+    await waitFor("no connection left", () => coord.stats().connections === 0);
+    await waitFor("disconnected", () => coord.stats().agents[0].connected === false);
+  });
+});
