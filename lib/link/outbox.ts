@@ -224,7 +224,7 @@ export class Outbox<T = unknown> {
     throw new OutboxError(this.agentId, "append", "lost the race for the meta record too often");
   }
 
-  /** Up to `limit` entries with seq greater than `afterSeq`, in seq order. */
+  /** Up to `limit` (at most 1,000) entries with seq greater than `afterSeq`, in seq order. */
   async readAfter(afterSeq: number, limit: number): Promise<OutboxEntry<T>[]> {
     if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) {
       throw new OutboxError(

@@ -11,6 +11,7 @@ import {
   type Outbox,
   type SenderAction,
   type SenderEvent,
+  type SenderOptions,
   type SenderState,
   senderStep,
   type StatusBody,
@@ -34,6 +35,7 @@ export class Pump {
     readonly agentId = "agent-a",
     readonly token = "token-a",
     readonly retryMs = 20,
+    readonly options: SenderOptions = { window: 300, pageSize: 100 },
   ) {
     this.state = initialSenderState(outbox.stats());
   }
@@ -93,7 +95,7 @@ export class Pump {
 
   dispatch(event: SenderEvent): void {
     if (!this.#running) return;
-    const { state, actions } = senderStep(this.state, event, { window: 300, pageSize: 100 });
+    const { state, actions } = senderStep(this.state, event, this.options);
     this.state = state;
     for (const action of actions) this.#run(action);
   }
