@@ -375,3 +375,32 @@ Deno.test("an agent that closes right after its hello is not shown as connected"
     await waitFor("disconnected", () => coord.stats().agents[0].connected === false);
   });
 });
+
+Deno.test("acks are batched: one per ackEveryMessages frames, the rest after ackDelayMs", async () => {
+  await withCoordinator(async (coord) => {
+    const agent = await TestAgent.connect(coord.url);
+    try {
+      agent.hello();
+      await agent.welcome();
+      for (let seq = 1; seq <= 1000; seq++) agent.status(seq);
+      await waitFor("all stored", () => coord.stats().agents[0].lastSeq === 1000);
+      await agent.waitAck(901);
+      const acks = agent.of("ack").map((a) => a.body.seq);
+      assert.ok(acks.length <= 10, `at most one ack per 100 frames, got ${acks.length}`);
+      for (let i = 1; i < acks.length; i++) assert.ok(acks[i] - acks[i - 1] >= 100);
+    } finally {
+      await agent.close();
+    }
+  }, { ackEveryMessages: 100, ackDelayMs: 60_000 });
+  await withCoordinator(async (coord) => {
+    const agent = await TestAgent.connect(coord.url);
+    try {
+      agent.hello();
+      await agent.welcome();
+      for (let seq = 1; seq <= 5; seq++) agent.status(seq);
+      await agent.waitAck(5); // below the count threshold: the delay timer sends it
+    } finally {
+      await agent.close();
+    }
+  }, { ackEveryMessages: 1_000_000, ackDelayMs: 30 });
+});
