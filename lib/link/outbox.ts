@@ -44,6 +44,8 @@ export interface OutboxStats {
   lastSeq: number;
   /** Everything up to this seq is acknowledged and deleted. */
   lastAckedSeq: number;
+  /** Encoded size (UTF-8 JSON) of the unacknowledged messages. */
+  bytes: number;
 }
 
 /** Options of {@link Outbox.open}. */
@@ -59,6 +61,16 @@ interface OutboxMeta {
   streamId: string;
   lastSeq: number;
   lastAckedSeq: number;
+  /** Encoded bytes ever appended; each entry stores this total as of its own end. */
+  appendedBytes: number;
+  /** Encoded bytes of the acknowledged entries. */
+  ackedBytes: number;
+}
+
+/** One stored entry: the encoded message and the stream's byte total at its end. */
+interface StoredEntry {
+  data: Uint8Array;
+  end: number;
 }
 
 const encoder = new TextEncoder();
@@ -73,7 +85,8 @@ function isMeta(value: unknown): value is OutboxMeta {
   if (typeof value !== "object" || value === null) return false;
   const m = value as Record<string, unknown>;
   return m.schema === 1 && typeof m.streamId === "string" && Number.isSafeInteger(m.lastSeq) &&
-    Number.isSafeInteger(m.lastAckedSeq);
+    Number.isSafeInteger(m.lastAckedSeq) && Number.isSafeInteger(m.appendedBytes) &&
+    Number.isSafeInteger(m.ackedBytes);
 }
 
 /**
@@ -114,7 +127,14 @@ export class Outbox<T = unknown> {
         }
         return new Outbox<T>(kv, options.agentId, prefix, found.value, found.versionstamp);
       }
-      const meta: OutboxMeta = { schema: 1, streamId: newStreamId(), lastSeq: 0, lastAckedSeq: 0 };
+      const meta: OutboxMeta = {
+        schema: 1,
+        streamId: newStreamId(),
+        lastSeq: 0,
+        lastAckedSeq: 0,
+        appendedBytes: 0,
+        ackedBytes: 0,
+      };
       const res = await kv.atomic().check({ key: metaKey, versionstamp: null }).set(metaKey, meta)
         .commit();
       if (res.ok) return new Outbox<T>(kv, options.agentId, prefix, meta, res.versionstamp);
@@ -124,7 +144,7 @@ export class Outbox<T = unknown> {
 
   /** Counters as of this instance's last read or write (no I/O). */
   stats(): OutboxStats {
-    const { streamId, lastSeq, lastAckedSeq } = this.#meta;
+    const { streamId, lastSeq, lastAckedSeq, appendedBytes, ackedBytes } = this.#meta;
     const depth = lastSeq - lastAckedSeq;
     return {
       streamId,
@@ -132,6 +152,7 @@ export class Outbox<T = unknown> {
       firstSeq: depth > 0 ? lastAckedSeq + 1 : null,
       lastSeq,
       lastAckedSeq,
+      bytes: appendedBytes - ackedBytes,
     };
   }
 
@@ -209,9 +230,18 @@ export class Outbox<T = unknown> {
   async #commitChunk(chunk: Uint8Array[]): Promise<number[]> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const first = this.#meta.lastSeq + 1;
-      const next: OutboxMeta = { ...this.#meta, lastSeq: this.#meta.lastSeq + chunk.length };
       const op = this.kv.atomic().check({ key: this.#metaKey(), versionstamp: this.#versionstamp });
-      chunk.forEach((bytes, i) => op.set(this.#entryKey(first + i), bytes));
+      let end = this.#meta.appendedBytes;
+      chunk.forEach((data, i) => {
+        end += data.byteLength;
+        const entry: StoredEntry = { data, end };
+        op.set(this.#entryKey(first + i), entry);
+      });
+      const next: OutboxMeta = {
+        ...this.#meta,
+        lastSeq: this.#meta.lastSeq + chunk.length,
+        appendedBytes: end,
+      };
       op.set(this.#metaKey(), next);
       const res = await op.commit();
       if (res.ok) {
@@ -237,13 +267,13 @@ export class Outbox<T = unknown> {
       throw new OutboxError(this.agentId, "readAfter", `limit must be >= 1, got ${limit}`);
     }
     const entries: OutboxEntry<T>[] = [];
-    const iter = this.kv.list<Uint8Array>(
+    const iter = this.kv.list<StoredEntry>(
       { start: this.#entryKey(afterSeq + 1), end: [...this.prefix, "e", Number.MAX_SAFE_INTEGER] },
       { limit: Math.min(limit, 1000), batchSize: Math.min(limit, 500) },
     );
     for await (const { key, value } of iter) {
       const seq = key[key.length - 1] as number;
-      entries.push({ seq, message: JSON.parse(decoder.decode(value)) as T });
+      entries.push({ seq, message: JSON.parse(decoder.decode(value.data)) as T });
     }
     return entries;
   }
@@ -272,7 +302,10 @@ export class Outbox<T = unknown> {
       while (this.#meta.lastAckedSeq < seq) {
         const from = this.#meta.lastAckedSeq + 1;
         const to = Math.min(seq, from + MAX_MUTATIONS_PER_COMMIT - 2);
-        const next: OutboxMeta = { ...this.#meta, lastAckedSeq: to };
+        // The last deleted entry knows the byte total up to itself: one read per chunk.
+        const last = await this.kv.get<StoredEntry>(this.#entryKey(to));
+        const ackedBytes = last.value?.end ?? this.#meta.ackedBytes;
+        const next: OutboxMeta = { ...this.#meta, lastAckedSeq: to, ackedBytes };
         const op = this.kv.atomic().check({
           key: this.#metaKey(),
           versionstamp: this.#versionstamp,

@@ -54,6 +54,7 @@ Deno.test("a reopened KV file continues the seq and keeps order and acks", async
         firstSeq: 3,
         lastSeq: 3,
         lastAckedSeq: 2,
+        bytes: JSON.stringify({ n: 3 }).length,
       });
       assert.deepEqual(await outbox.append([{ n: 4 }]), [4]);
       assert.deepEqual((await outbox.readAfter(0, 10)).map((e) => e.message.n), [3, 4]);
@@ -189,6 +190,27 @@ Deno.test("concurrent appends, also from two instances on one prefix, never shar
       }
       const stored = await first.readAfter(0, 1000);
       assert.equal(stored.length, all.length);
+    } finally {
+      kv.close();
+    }
+  });
+});
+
+Deno.test("the outbox counts the encoded bytes of unacknowledged messages", async () => {
+  await withKvFile(async (path) => {
+    const kv = await Deno.openKv(path);
+    try {
+      const outbox = await Outbox.open<Msg>(kv, { agentId: "lp-1" });
+      const messages = Array.from({ length: 2500 }, (_, n) => ({ n, text: "é".repeat(n % 7) }));
+      const size = (m: Msg) => new TextEncoder().encode(JSON.stringify(m)).byteLength;
+      await outbox.append(messages);
+      const total = messages.reduce((sum, m) => sum + size(m), 0);
+      assert.equal(outbox.stats().bytes, total);
+      await outbox.ackUpTo(2100); // three delete chunks
+      const left = messages.slice(2100).reduce((sum, m) => sum + size(m), 0);
+      assert.equal(outbox.stats().bytes, left);
+      await outbox.ackUpTo(2500);
+      assert.equal(outbox.stats().bytes, 0);
     } finally {
       kv.close();
     }
