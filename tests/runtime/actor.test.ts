@@ -104,7 +104,9 @@ Deno.test("an ask without a reply fails with a timeout naming the actor", async 
 Deno.test("a durable effect leaves only after the snapshot recording it is durable", async () => {
   const t = await tempKv();
   const seen: { label: string; n: number; storedN: number }[] = [];
+  const order: string[] = [];
   const probe = async (path: string, label: string, n: number) => {
+    order.push(label); // release order, taken before the probe's own await
     const stored = await t.kv.get<{ data: string }>(["tern", "snap", ...path.split("/").slice(1)]);
     seen.push({ label, n, storedN: JSON.parse(stored.value!.data).state.n });
   };
@@ -116,7 +118,7 @@ Deno.test("a durable effect leaves only after the snapshot recording it is durab
     system.spawn("/c", "counter");
     for (let i = 0; i < 50; i++) system.send("/c", { type: "external", label: `e${i}` });
     await waitFor(() => seen.length === 50, "50 releases");
-    assert.deepEqual(seen.map((r) => r.label), Array.from({ length: 50 }, (_, i) => `e${i}`));
+    assert.deepEqual(order, Array.from({ length: 50 }, (_, i) => `e${i}`));
     for (const r of seen) {
       assert.ok(r.storedN >= r.n, `${r.label} left before n=${r.n} was durable`);
     }
