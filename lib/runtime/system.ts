@@ -763,25 +763,36 @@ export class ActorSystem {
   // ---------------------------------------------------------------- recovery
 
   async #recover(): Promise<void> {
-    const entries: SnapshotEntry[] = [];
-    // Check everything before changing anything: a newer schema must leave the KV untouched.
+    // Every schema version is checked before anything is written or started: a newer one must
+    // leave the KV untouched. Passivated actors are indexed as they stream by (their state is
+    // never decoded); live ones are started once the whole list checked out.
+    const live: SnapshotEntry[] = [];
+    const interned = new Map<string, string>(); // kinds and parents repeat: keep one copy each
+    const intern = (s: string) => interned.get(s) ?? (interned.set(s, s), s);
+    const wakes: [string, number][] = [];
+    let count = 0;
     for await (const entry of this.store.list()) {
       checkVersion(entry, this.#behaviors.get(entry.kind));
-      entries.push(entry);
-    }
-    for (const entry of entries) {
-      const behavior = this.#behaviors.get(entry.kind)!;
-      this.#addChild(entry.parent, entry.path);
-      if (entry.passive) {
-        this.#passive.set(entry.path, {
-          kind: entry.kind,
-          parent: entry.parent,
-          summary: entry.summary,
-        });
-        if (entry.wake !== undefined) this.#wheel.arm(entry.path, "$wake", entry.wake);
+      count++;
+      const parent = intern(entry.parent);
+      this.#addChild(parent, entry.path);
+      if (!entry.passive) {
+        live.push(entry);
         continue;
       }
-      const cell = newCell(entry.path, entry.parent, behavior, undefined, () => this.#clock.now());
+      this.#passive.set(entry.path, { kind: intern(entry.kind), parent, summary: entry.summary });
+      if (entry.wake !== undefined) wakes.push([entry.path, entry.wake]);
+    }
+    for (const [path, at] of wakes) this.#wheel.arm(path, "$wake", at);
+    for (const entry of live) {
+      const behavior = this.#behaviors.get(entry.kind)!;
+      const cell = newCell(
+        entry.path,
+        intern(entry.parent),
+        behavior,
+        undefined,
+        () => this.#clock.now(),
+      );
       const snap = decodeSnapshot(entry, behavior);
       cell.state = snap.state;
       for (const [name, t] of Object.entries(snap.timers)) cell.timers.set(name, t);
@@ -791,6 +802,6 @@ export class ActorSystem {
       this.#cells.set(entry.path, cell);
       this.#goLive(cell);
     }
-    this.metrics.recovered = entries.length;
+    this.metrics.recovered = count;
   }
 }
