@@ -5,6 +5,8 @@
  * @module
  */
 
+import { TernError } from "../errors.ts";
+
 /** Version of the snapshot record layout this build reads and writes. */
 export const SNAPSHOT_FORMAT = 1;
 
@@ -17,12 +19,7 @@ export const SNAPSHOT_FORMAT = 1;
  * throw new KvSchemaError("store", "tern/meta", 3, 1);
  * ```
  */
-export class KvSchemaError extends Error {
-  /** Machine-readable error code. */
-  readonly code = "kv_schema";
-  /** What one should do about it. */
-  readonly hint: string;
-
+export class KvSchemaError extends TernError {
   constructor(
     /** What carries the version: "store" (the KV layout) or an actor kind. */
     readonly subject: string,
@@ -34,10 +31,14 @@ export class KvSchemaError extends Error {
     readonly supported: number,
   ) {
     super(
+      "kv_schema",
       `KV schema too new: ${subject} at ${where} has schema version ${stored}, ` +
         `this build supports up to ${supported}`,
+      {
+        hint: "run a tern version that wrote this data (or newer); the data was left untouched",
+        data: { subject, where, stored, supported },
+      },
     );
     this.name = "KvSchemaError";
-    this.hint = "run a tern version that wrote this data (or newer); the data was left untouched";
   }
 }

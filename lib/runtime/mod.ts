@@ -22,7 +22,8 @@
  */
 
 export * from "./types.ts";
-export { ActorSystem, AskTimeoutError, type SystemOptions } from "./system.ts";
+export { ActorSystem, type SystemOptions } from "./system.ts";
+export { AskTimeoutError } from "./asks.ts";
 export { type ActorInfo, RuntimeMetrics } from "./metrics.ts";
 export { hostClock, type RuntimeClock } from "./timer_wheel.ts";
 export { admitRestart, backoffDelay, restartSet, supervisionSpec } from "./supervision.ts";

@@ -1,20 +1,17 @@
 /**
  * The actor system: cells, delivery, effects, supervision, passivation, recovery and clean stop.
  *
+ * This file is long on purpose: it is one state machine over shared private state (cells, the
+ * registry, the timer wheel, the snapshot store), and splitting its transitions across files
+ * would expose that state. The parts that stand alone live beside it: `registry.ts`, `asks.ts`,
+ * `task.ts`, `supervision.ts`, `cell.ts`, `mailbox.ts`, `timer_wheel.ts`.
+ *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
 import { type SnapshotEntry, SnapshotStore } from "../kv/snapshot_store.ts";
-import {
-  type Cell,
-  checkVersion,
-  decodeSnapshot,
-  encodeCell,
-  newCell,
-  type PassiveCell,
-  summarize,
-} from "./cell.ts";
+import { type Cell, checkVersion, decodeSnapshot, encodeCell, newCell, summarize } from "./cell.ts";
 import { parentOf } from "./context.ts";
 import { Mailboxes } from "./mailbox.ts";
 import { admitRestart, backoffDelay, restartSet, supervisionSpec } from "./supervision.ts";
@@ -27,9 +24,11 @@ import {
   type EnsureSpec,
   type ReplyTo,
   type SupervisionSpec,
-  type TaskResult,
 } from "./types.ts";
 import { type ActorInfo, RuntimeMetrics } from "./metrics.ts";
+import { type ActorStatus, Registry } from "./registry.ts";
+import { AskRegistry } from "./asks.ts";
+import { startTask } from "./task.ts";
 
 const log = getLogger(["tern", "runtime"]);
 
@@ -53,14 +52,6 @@ export interface SystemOptions {
   random?: () => number;
   /** Skip recovery of existing snapshots (start empty, keep what is stored). */
   skipRecovery?: boolean;
-}
-
-/** A reply did not come within the ask's timeout. */
-export class AskTimeoutError extends Error {
-  constructor(readonly path: ActorPath, readonly timeoutMs: number) {
-    super(`no reply from ${path} within ${timeoutMs} ms`);
-    this.name = "AskTimeoutError";
-  }
 }
 
 type Internal = { $timer: string } | { $task: number; gen: number; msg: unknown } | {
@@ -89,19 +80,16 @@ export class ActorSystem {
   readonly metrics = new RuntimeMetrics();
   readonly store: SnapshotStore;
   readonly #behaviors = new Map<string, Behavior>();
-  readonly #cells = new Map<string, Cell>();
-  readonly #passive = new Map<string, PassiveCell>();
-  readonly #children = new Map<string, string[]>();
+  readonly #reg = new Registry();
   readonly #rootHistory: number[] = [];
   readonly #boxes: Mailboxes;
   readonly #wheel: TimerWheel;
   readonly #clock: RuntimeClock;
   readonly #opts: SystemOptions;
   readonly #random: () => number;
-  readonly #asks = new Map<string, { resolve: (v: unknown) => void; timer: unknown }>();
+  readonly #asks: AskRegistry;
   readonly #deleted = new Set<string>();
   readonly #hostTimers = new Set<unknown>();
-  #askSeq = 0;
   #taskSeq = 0;
   #accepting = true;
 
@@ -109,6 +97,7 @@ export class ActorSystem {
     this.#opts = opts;
     this.#clock = opts.clock ?? hostClock;
     this.#random = opts.random ?? Math.random;
+    this.#asks = new AskRegistry(this.#clock);
     for (const b of opts.behaviors) this.#behaviors.set(b.kind, b);
     this.#boxes = new Mailboxes({
       onError: (e) => log.error("mailbox delivery failed: {error}", { error: String(e) }),
@@ -156,83 +145,46 @@ export class ActorSystem {
 
   /** Sends the message built from a fresh reply address and waits for the reply. */
   ask<T>(path: ActorPath, make: (replyTo: ReplyTo) => unknown, timeoutMs: number): Promise<T> {
-    const corr = `q${++this.#askSeq}`;
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.#clock.setTimeout(() => {
-        this.#asks.delete(corr);
-        reject(new AskTimeoutError(path, timeoutMs));
-      }, timeoutMs);
-      this.#asks.set(corr, { resolve: resolve as (v: unknown) => void, timer });
-      if (!this.send(path, make({ path: ASK_PATH, corr }))) {
-        this.#clock.clearTimeout(timer);
-        this.#asks.delete(corr);
-        reject(new Error(`no actor at ${path}`));
-      }
-    });
+    return this.#asks.open<T>(path, timeoutMs, (replyTo) => this.send(path, make(replyTo)));
   }
 
   /** Whether an actor exists at `path`, and how. */
-  statusOf(path: ActorPath): "active" | "passive" | "restarting" | "absent" {
-    const cell = this.#cells.get(path);
-    if (cell) return cell.status === "restarting" ? "restarting" : "active";
-    return this.#passive.has(path) ? "passive" : "absent";
+  statusOf(path: ActorPath): ActorStatus {
+    return this.#reg.statusOf(path);
   }
 
   /** The current state of a live actor (undefined when not live). */
   stateOf<S>(path: ActorPath): S | undefined {
-    return this.#cells.get(path)?.state as S | undefined;
+    return this.#reg.cells.get(path)?.state as S | undefined;
   }
 
   /** Inspection data for one actor, live or passivated. */
   info(path: ActorPath): ActorInfo | undefined {
-    const cell = this.#cells.get(path);
-    if (cell) {
-      return {
-        path,
-        kind: cell.behavior.kind,
-        status: cell.status,
-        summary: summarize(cell.behavior, cell.state),
-        restarts: cell.restarts,
-        failures: cell.failures,
-        mailbox: cell.inbox + cell.pending.length,
-        timers: [...cell.timers.keys()],
-        children: this.#children.get(path)?.length ?? 0,
-      };
-    }
-    const p = this.#passive.get(path);
-    if (!p) return undefined;
-    return {
-      path,
-      kind: p.kind,
-      status: "passive",
-      summary: p.summary,
-      restarts: 0,
-      failures: 0,
-      mailbox: 0,
-      timers: [],
-      children: this.#children.get(path)?.length ?? 0,
-    };
+    return this.#reg.info(path);
   }
 
   /** Children of `path` in spawn order. */
   childrenOf(path: ActorPath): readonly string[] {
-    return this.#children.get(path) ?? [];
+    return this.#reg.childrenOf(path);
   }
 
   /** Every known actor path (live and passivated). */
-  *paths(): IterableIterator<string> {
-    yield* this.#cells.keys();
-    yield* this.#passive.keys();
+  paths(): IterableIterator<string> {
+    return this.#reg.paths();
   }
 
   /** Counts of live and passivated actors. */
   get counts(): { active: number; passive: number; timers: number } {
-    return { active: this.#cells.size, passive: this.#passive.size, timers: this.#wheel.size };
+    return {
+      active: this.#reg.cells.size,
+      passive: this.#reg.passive.size,
+      timers: this.#wheel.size,
+    };
   }
 
   /** Resolves once the actor's current state is durable. */
   whenDurable(path: ActorPath): Promise<void> {
-    const cell = this.#cells.get(path);
+    const cell = this.#reg.cells.get(path);
     if (!cell || cell.durable >= cell.version || cell.behavior.persist === false) {
       return Promise.resolve();
     }
@@ -256,14 +208,14 @@ export class ActorSystem {
     let drained = false;
     while (Date.now() < deadline) {
       let busy = 0;
-      for (const c of this.#cells.values()) busy += c.inbox;
+      for (const c of this.#reg.cells.values()) busy += c.inbox;
       if (busy === 0) {
         drained = true;
         break;
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    for (const cell of this.#cells.values()) {
+    for (const cell of this.#reg.cells.values()) {
       for (const ac of cell.tasks) ac.abort();
       cell.tasks.clear();
     }
@@ -277,9 +229,8 @@ export class ActorSystem {
     clearTimeout(bound);
     for (const t of this.#hostTimers) this.#clock.clearTimeout(t);
     this.#hostTimers.clear();
-    for (const cell of this.#cells.values()) cell.status = "stopped";
+    for (const cell of this.#reg.cells.values()) cell.status = "stopped";
     this.#boxes.shutdown();
-    for (const a of this.#asks.values()) this.#clock.clearTimeout(a.timer);
     this.#asks.clear();
     return { drained, flushed };
   }
@@ -287,33 +238,33 @@ export class ActorSystem {
   // ---------------------------------------------------------------- spawning and delivery
 
   #spawn(path: ActorPath, kind: string, init: unknown): boolean {
-    if (this.#cells.has(path) || this.#passive.has(path)) return false;
+    if (this.#reg.cells.has(path) || this.#reg.passive.has(path)) return false;
     const behavior = this.#behaviors.get(kind);
     if (!behavior) throw new Error(`cannot spawn ${path}: unknown actor kind "${kind}"`);
     const parent = parentOf(path);
     const cell = newCell(path, parent, behavior, init, () => this.#clock.now());
     cell.state = behavior.initial(init, path);
     this.#deleted.delete(path);
-    this.#cells.set(path, cell);
-    this.#addChild(parent, path);
+    this.#reg.cells.set(path, cell);
+    this.#reg.addChild(parent, path);
     this.#bump(cell);
     this.#goLive(cell);
     return true;
   }
 
   #send(path: ActorPath, msg: unknown, ensure?: EnsureSpec): boolean {
-    const cell = this.#cells.get(path);
+    const cell = this.#reg.cells.get(path);
     if (cell) {
       this.#post(cell, msg);
       return true;
     }
-    if (this.#passive.has(path)) {
+    if (this.#reg.passive.has(path)) {
       this.#activate(path, [msg]);
       return true;
     }
     if (ensure) {
       this.#spawn(path, ensure.kind, ensure.init);
-      this.#post(this.#cells.get(path)!, msg);
+      this.#post(this.#reg.cells.get(path)!, msg);
       return true;
     }
     this.metrics.deadLetters++;
@@ -434,45 +385,20 @@ export class ActorSystem {
   }
 
   #reply(to: ReplyTo, msg: unknown): void {
-    if (to.path === ASK_PATH) {
-      const pending = this.#asks.get(to.corr);
-      if (!pending) return;
-      this.#asks.delete(to.corr);
-      this.#clock.clearTimeout(pending.timer);
-      pending.resolve(msg);
-      return;
-    }
-    this.#send(to.path, msg);
+    if (to.path === ASK_PATH) this.#asks.resolve(to.corr, msg);
+    else this.#send(to.path, msg);
   }
 
   #runTask(cell: Cell, e: Extract<Effect, { kind: "task" }>): void {
-    const ac = new AbortController();
-    cell.tasks.add(ac);
     const gen = cell.generation;
     const id = ++this.#taskSeq;
-    let timer: unknown;
-    const timeout = e.timeoutMs === undefined ? null : new Promise<TaskResult>((resolve) => {
-      timer = this.#later(e.timeoutMs!, () => {
-        ac.abort();
-        resolve({
-          ok: false,
-          error: `task ${e.name} timed out after ${e.timeoutMs} ms`,
-          timedOut: true,
-          aborted: false,
-        });
-      });
+    const { controller, done } = startTask(e, {
+      later: (ms, fn) => this.#later(ms, fn),
+      cancel: (h) => this.#cancelLater(h),
     });
-    const run = (async (): Promise<TaskResult> => {
-      try {
-        return { ok: true, value: await e.run(ac.signal) };
-      } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        return { ok: false, error, timedOut: false, aborted: ac.signal.aborted };
-      }
-    })();
-    void (timeout ? Promise.race([run, timeout]) : run).then((result) => {
-      if (timer !== undefined) this.#cancelLater(timer);
-      cell.tasks.delete(ac);
+    cell.tasks.add(controller);
+    void done.then((result) => {
+      cell.tasks.delete(controller);
       if (cell.generation !== gen || cell.status === "stopped" || !this.#accepting) return;
       let msg: unknown;
       try {
@@ -496,7 +422,7 @@ export class ActorSystem {
   #snapshotOf(
     path: string,
   ): { value: ReturnType<typeof encodeCell> | null; version: number } | null {
-    const cell = this.#cells.get(path);
+    const cell = this.#reg.cells.get(path);
     if (cell) {
       if (cell.status === "restarting") return null;
       return { value: encodeCell(cell, cell.status === "passivating"), version: cell.version };
@@ -509,7 +435,7 @@ export class ActorSystem {
   }
 
   #onDurable(path: string, version: number): void {
-    const cell = this.#cells.get(path);
+    const cell = this.#reg.cells.get(path);
     if (!cell || version <= cell.durable) return;
     cell.durable = version;
     while (cell.held.length > 0 && cell.held[0].version <= cell.durable) {
@@ -528,7 +454,7 @@ export class ActorSystem {
   #onWriteFailed(path: string, error: Error): void {
     this.metrics.writeFailures++;
     log.error("snapshot of {path} not written: {error}", { path, error: error.message });
-    const cell = this.#cells.get(path);
+    const cell = this.#reg.cells.get(path);
     if (cell && cell.status === "active") this.#fail(cell, error, { snapshot: path });
   }
 
@@ -547,7 +473,7 @@ export class ActorSystem {
   }
 
   #supervise(failed: string, parent: string, error: Error): void {
-    const sup = parent === "/" ? undefined : this.#cells.get(parent);
+    const sup = parent === "/" ? undefined : this.#reg.cells.get(parent);
     const spec = supervisionSpec(
       sup ? sup.behavior.supervision : this.#opts.rootSupervision,
     );
@@ -570,15 +496,15 @@ export class ActorSystem {
     }
     const delay = backoffDelay(spec, verdict.recent, this.#random);
     const live = restartSet(spec.strategy, this.childrenOf(parent), failed)
-      .filter((p) => this.#cells.has(p));
+      .filter((p) => this.#reg.cells.has(p));
     for (const p of live) this.#restartTree(p, delay);
   }
 
   #restartTree(path: string, delay: number): void {
     for (const child of this.childrenOf(path)) {
-      if (this.#cells.has(child)) this.#restartTree(child, delay);
+      if (this.#reg.cells.has(child)) this.#restartTree(child, delay);
     }
-    const cell = this.#cells.get(path);
+    const cell = this.#reg.cells.get(path);
     if (!cell || cell.status === "restarting") return;
     cell.status = "restarting";
     cell.generation++;
@@ -609,7 +535,7 @@ export class ActorSystem {
   }
 
   async #reload(cell: Cell): Promise<void> {
-    if (!this.#accepting || this.#cells.get(cell.path) !== cell) return;
+    if (!this.#accepting || this.#reg.cells.get(cell.path) !== cell) return;
     try {
       await this.store.flush(); // a commit in flight must land before we read
       const entry = await this.store.get(cell.path);
@@ -658,7 +584,7 @@ export class ActorSystem {
     this.#bump(cell); // rewrite the snapshot with passive = true
     await this.whenDurable(cell.path);
     await this.store.flush();
-    if (this.#cells.get(cell.path) !== cell || cell.status !== "passivating") return;
+    if (this.#reg.cells.get(cell.path) !== cell || cell.status !== "passivating") return;
     if (cell.pending.length > 0 || cell.inbox > 0 || cell.held.length > 0 || cell.tasks.size > 0) {
       // Work arrived meanwhile: stay live (the next snapshot clears the passive flag).
       this.#goLive(cell);
@@ -666,9 +592,9 @@ export class ActorSystem {
       return;
     }
     if (cell.box) this.#boxes.close(cell.box);
-    this.#cells.delete(cell.path);
+    this.#reg.cells.delete(cell.path);
     const wake = [...cell.timers.values()].reduce((m, t) => Math.min(m, t.at), Infinity);
-    this.#passive.set(cell.path, {
+    this.#reg.passive.set(cell.path, {
       kind: cell.behavior.kind,
       parent: cell.parent,
       summary: summarize(cell.behavior, cell.state),
@@ -678,15 +604,15 @@ export class ActorSystem {
   }
 
   #activate(path: string, msgs: unknown[]): void {
-    const p = this.#passive.get(path);
+    const p = this.#reg.passive.get(path);
     if (!p) return;
     const behavior = this.#behaviors.get(p.kind);
     if (!behavior) return;
-    this.#passive.delete(path);
+    this.#reg.passive.delete(path);
     this.#wheel.cancel(path, "$wake");
     const cell = newCell(path, p.parent, behavior, undefined, () => this.#clock.now());
     cell.pending.push(...msgs);
-    this.#cells.set(path, cell);
+    this.#reg.cells.set(path, cell);
     this.metrics.activations++;
     void (async () => {
       try {
@@ -713,7 +639,7 @@ export class ActorSystem {
       this.#activate(owner, []);
       return;
     }
-    const cell = this.#cells.get(owner);
+    const cell = this.#reg.cells.get(owner);
     if (!cell) return;
     if (name === "$passivate") {
       const after = cell.behavior.passivateAfterMs ?? Infinity;
@@ -731,7 +657,7 @@ export class ActorSystem {
 
   #stopTree(path: string): void {
     for (const child of [...this.childrenOf(path)]) this.#stopTree(child);
-    const cell = this.#cells.get(path);
+    const cell = this.#reg.cells.get(path);
     if (cell) {
       cell.status = "stopped";
       cell.generation++;
@@ -739,25 +665,13 @@ export class ActorSystem {
       this.#wheel.cancelAll(path, cell.timers.keys());
       this.#wheel.cancel(path, "$passivate");
       if (cell.box) this.#boxes.close(cell.box);
-      this.#cells.delete(path);
+      this.#reg.cells.delete(path);
       for (const w of cell.durableWaiters) w.resolve();
     }
-    this.#passive.delete(path);
+    this.#reg.remove(path);
     this.#wheel.cancel(path, "$wake");
-    this.#children.delete(path);
-    const siblings = this.#children.get(parentOf(path));
-    if (siblings) {
-      const i = siblings.indexOf(path);
-      if (i >= 0) siblings.splice(i, 1);
-    }
     this.#deleted.add(path);
     this.store.markDirty(path);
-  }
-
-  #addChild(parent: string, path: string): void {
-    let list = this.#children.get(parent);
-    if (!list) this.#children.set(parent, list = []);
-    list.push(path);
   }
 
   // ---------------------------------------------------------------- recovery
@@ -775,12 +689,16 @@ export class ActorSystem {
       checkVersion(entry, this.#behaviors.get(entry.kind));
       count++;
       const parent = intern(entry.parent);
-      this.#addChild(parent, entry.path);
+      this.#reg.addChild(parent, entry.path);
       if (!entry.passive) {
         live.push(entry);
         continue;
       }
-      this.#passive.set(entry.path, { kind: intern(entry.kind), parent, summary: entry.summary });
+      this.#reg.passive.set(entry.path, {
+        kind: intern(entry.kind),
+        parent,
+        summary: entry.summary,
+      });
       if (entry.wake !== undefined) wakes.push([entry.path, entry.wake]);
     }
     for (const [path, at] of wakes) this.#wheel.arm(path, "$wake", at);
@@ -799,7 +717,7 @@ export class ActorSystem {
       cell.version = 1;
       cell.durable = 1;
       if (entry.v < behavior.version) this.#bump(cell); // persist the migrated state
-      this.#cells.set(entry.path, cell);
+      this.#reg.cells.set(entry.path, cell);
       this.#goLive(cell);
     }
     this.metrics.recovered = count;
