@@ -42,3 +42,28 @@ export class KvSchemaError extends TernError {
     this.name = "KvSchemaError";
   }
 }
+
+/**
+ * A KV value under tern's snapshot prefix is not a snapshot this build can read (damaged or
+ * written by something else). Start-up stops with this error and leaves the data untouched.
+ *
+ * @example
+ * ```ts
+ * throw new KvCorruptError("/requests/s01/0xab", "data is not JSON");
+ * ```
+ */
+export class KvCorruptError extends TernError {
+  constructor(
+    /** The actor path (or key) of the value. */
+    readonly where: string,
+    /** What is wrong with it. */
+    readonly problem: string,
+  ) {
+    super("kv_corrupt", `KV value at ${where} is not a readable snapshot: ${problem}`, {
+      hint: "restore the data directory from a backup, or move this key aside; " +
+        "tern left the data untouched",
+      data: { where, problem },
+    });
+    this.name = "KvCorruptError";
+  }
+}

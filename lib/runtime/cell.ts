@@ -6,7 +6,7 @@
  */
 
 import type { SnapshotEntry, SnapshotValue } from "../kv/snapshot_store.ts";
-import { KvSchemaError, SNAPSHOT_FORMAT } from "../kv/schema.ts";
+import { KvCorruptError, KvSchemaError, SNAPSHOT_FORMAT } from "../kv/schema.ts";
 import type { MailboxRef } from "./mailbox.ts";
 import { ActorCtx } from "./context.ts";
 import type { Behavior, Effect, TimerSpec } from "./types.ts";
@@ -135,6 +135,7 @@ export interface DecodedSnapshot {
  * Throws {@link KvSchemaError} for data written by a newer build.
  */
 export function checkVersion(entry: SnapshotEntry, behavior: Behavior | undefined): void {
+  checkShape(entry);
   if (entry.f > SNAPSHOT_FORMAT) {
     throw new KvSchemaError("snapshot record", entry.path, entry.f, SNAPSHOT_FORMAT);
   }
@@ -159,11 +160,58 @@ export function checkVersion(entry: SnapshotEntry, behavior: Behavior | undefine
   }
 }
 
-/** Decodes a checked snapshot into state and timers, migrating older versions. */
+const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
+
+/** Throws {@link KvCorruptError} unless `entry` has the snapshot record's fields and types. */
+function checkShape(entry: SnapshotEntry): void {
+  const e = entry as unknown as Record<string, unknown>;
+  const wrong = (field: string, expected: string) => {
+    throw new KvCorruptError(entry.path, `field "${field}" is not ${expected}`);
+  };
+  if (typeof e !== "object" || e === null) throw new KvCorruptError(entry.path, "not an object");
+  if (!isInt(e.f)) wrong("f", "an integer format version");
+  if (!isInt(e.v)) wrong("v", "an integer schema version");
+  if (typeof e.kind !== "string") wrong("kind", "a string");
+  if (typeof e.parent !== "string") wrong("parent", "a string");
+  if (typeof e.passive !== "boolean") wrong("passive", "a boolean");
+  if (typeof e.summary !== "string") wrong("summary", "a string");
+  if (typeof e.data !== "string") wrong("data", "a string");
+  if (e.wake !== undefined && typeof e.wake !== "number") wrong("wake", "a number");
+}
+
+/**
+ * Decodes a checked snapshot into state and timers, migrating older versions. Throws
+ * {@link KvCorruptError} when the data is not what tern writes.
+ */
 export function decodeSnapshot(entry: SnapshotEntry, behavior: Behavior): DecodedSnapshot {
-  const data = JSON.parse(entry.data) as DecodedSnapshot;
-  const state = entry.v < behavior.version && behavior.migrate
-    ? behavior.migrate(data.state, entry.v)
-    : data.state;
-  return { state, timers: data.timers ?? {} };
+  let data: DecodedSnapshot;
+  try {
+    data = JSON.parse(entry.data);
+  } catch {
+    throw new KvCorruptError(entry.path, "its data is not JSON");
+  }
+  if (typeof data !== "object" || data === null || !("state" in data)) {
+    throw new KvCorruptError(entry.path, "its data holds no state");
+  }
+  const timers = data.timers ?? {};
+  if (typeof timers !== "object" || timers === null) {
+    throw new KvCorruptError(entry.path, "its timers are not an object");
+  }
+  for (const [name, t] of Object.entries(timers)) {
+    if (typeof t !== "object" || t === null || typeof t.at !== "number") {
+      throw new KvCorruptError(entry.path, `timer "${name}" has no due time`);
+    }
+  }
+  let state = data.state;
+  if (entry.v < behavior.version && behavior.migrate) {
+    try {
+      state = behavior.migrate(data.state, entry.v);
+    } catch (e) {
+      throw new KvCorruptError(
+        entry.path,
+        `migration from version ${entry.v} failed: ${e instanceof Error ? e.message : e}`,
+      );
+    }
+  }
+  return { state, timers };
 }

@@ -701,9 +701,11 @@ export class ActorSystem {
       });
       if (entry.wake !== undefined) wakes.push([entry.path, entry.wake]);
     }
-    for (const [path, at] of wakes) this.#wheel.arm(path, "$wake", at);
-    for (const entry of live) {
+    // Decode every live snapshot before starting any: a damaged one must stop start-up before
+    // anything (a migration write, a timer) happens.
+    const cells = live.map((entry) => {
       const behavior = this.#behaviors.get(entry.kind)!;
+      const snap = decodeSnapshot(entry, behavior);
       const cell = newCell(
         entry.path,
         intern(entry.parent),
@@ -711,13 +713,16 @@ export class ActorSystem {
         undefined,
         () => this.#clock.now(),
       );
-      const snap = decodeSnapshot(entry, behavior);
       cell.state = snap.state;
       for (const [name, t] of Object.entries(snap.timers)) cell.timers.set(name, t);
       cell.version = 1;
       cell.durable = 1;
-      if (entry.v < behavior.version) this.#bump(cell); // persist the migrated state
-      this.#reg.cells.set(entry.path, cell);
+      return { cell, migrated: entry.v < behavior.version };
+    });
+    for (const [path, at] of wakes) this.#wheel.arm(path, "$wake", at);
+    for (const { cell, migrated } of cells) {
+      this.#reg.cells.set(cell.path, cell);
+      if (migrated) this.#bump(cell); // persist the migrated state
       this.#goLive(cell);
     }
     this.metrics.recovered = count;
