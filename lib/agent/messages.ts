@@ -10,6 +10,8 @@
  * /chain:<chainId>/tx                 TxSender of the LP account on that chain
  * /requests                           sharded router → /requests/sNN/<requestId>   RequestActor
  * /requests/sNN/<requestId>/c<claimId>                                              ClaimActor
+ * /status                             StatusHub: counts state changes, forwards them to the link
+ * /control                            Control: pause/resume/drain/resync commands
  * /link, /link/queue, /link/heartbeat coordinator link (optional)
  * /inspector                          HTTP inspector (optional)
  * ```
@@ -29,6 +31,9 @@ export const paths = {
   watcher: (chainId: number) => `/chain:${chainId}/watcher`,
   txSender: (chainId: number) => `/chain:${chainId}/tx`,
   requests: "/requests",
+  status: "/status",
+  control: "/control",
+  link: "/link",
   queue: "/link/queue",
 } as const;
 
@@ -131,7 +136,19 @@ export type RouterMsg =
   /** Fan a view out to every request that subscribed to ticks of `view.chainId`. */
   | { type: "View"; view: ChainView }
   | { type: "Subscribe"; id: string; chainIds: number[] }
-  | { type: "Unsubscribe"; id: string };
+  | { type: "Unsubscribe"; id: string }
+  /** The operator's policy, folded into every view handed to requests (see {@link FillPolicy}). */
+  | { type: "Policy"; policy: FillPolicy }
+  /** Ask every live request (and claim) to report its current state again to `/status`. */
+  | { type: "Resync" };
+
+/** Operator steering of new fills; claims, challenges and withdrawals always go on. */
+export interface FillPolicy {
+  /** Target chain ids on which no new fill is started (deferred, not ignored). */
+  pausedChains: number[];
+  /** Take no new requests at all; finish the work already started. */
+  draining: boolean;
+}
 
 /** Messages a RequestActor accepts. */
 export type RequestMsg =
@@ -200,4 +217,43 @@ export interface StatusReport {
   /** ISO time of the change. */
   at: string;
   details: Record<string, unknown>;
+}
+
+/** A coordinator command, as the link delivers it to `/control`. */
+export type ControlCommand =
+  | { kind: "pause_chain"; chainId: number }
+  | { kind: "resume_chain"; chainId: number }
+  | { kind: "drain" }
+  | { kind: "resync" };
+
+/** Sent by the link to `/control`; answered with a {@link CommandResult} to `replyTo`. */
+export interface LinkCommand {
+  type: "LinkCommand";
+  id: string;
+  command: ControlCommand;
+  replyTo: string;
+}
+
+/** The agent's answer to a {@link LinkCommand}. */
+export interface CommandResult {
+  type: "CommandResult";
+  id: string;
+  ok: boolean;
+  detail?: string;
+}
+
+/** To `/link/queue`: give `report` the next seq, persist it, and send it once connected. */
+export interface AppendStatus {
+  type: "AppendStatus";
+  report: StatusReport;
+}
+
+/** To `/link`: the current spec (balances, chains, config summary), sent on connect and on change. */
+export interface SpecUpdate {
+  type: "SpecUpdate";
+  spec: {
+    balances: { chainId: number; token: Address; symbol?: string; amount: Dec }[];
+    chains: { chainId: number; name: string }[];
+    config: Record<string, unknown>;
+  };
 }
