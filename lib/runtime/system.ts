@@ -332,6 +332,7 @@ export class ActorSystem {
     const outward: Effect[] = [];
     let durable = false;
     let passivate = false;
+    let stopSelf = false;
     for (const e of effects) {
       switch (e.kind) {
         case "setTimer":
@@ -346,8 +347,9 @@ export class ActorSystem {
           this.#spawn(e.path, e.behavior, e.init);
           break;
         case "stop":
-          this.#stopTree(e.path);
-          if (e.path === cell.path) return;
+          // A self-stop comes last, so the effects beside it still leave.
+          if (e.path === cell.path) stopSelf = true;
+          else this.#stopTree(e.path);
           break;
         case "passivate":
           passivate = true;
@@ -356,6 +358,12 @@ export class ActorSystem {
           if ("durable" in e && e.durable) durable = true;
           outward.push(e);
       }
+    }
+    if (stopSelf) {
+      // The snapshot is deleted with the actor: there is no later state to wait for.
+      if (outward.length > 0) this.#release(cell, outward);
+      this.#stopTree(cell.path);
+      return;
     }
     if (outward.length > 0) {
       const persisted = cell.behavior.persist !== false;

@@ -171,3 +171,18 @@ Deno.test("stop removes the actor and its subtree, including their snapshots", a
     await t.cleanup();
   }
 });
+
+Deno.test("an actor that stops itself still sends the messages of the same step", async () => {
+  const t = await tempKv();
+  const system = await ActorSystem.start({ kv: t.kv, behaviors: [counterBehavior()] });
+  try {
+    system.spawn("/leaver", "counter");
+    system.spawn("/observer", "counter");
+    system.send("/leaver", { type: "farewell", to: "/observer" });
+    await waitFor(() => system.statusOf("/leaver") === "absent", "leaver stopped");
+    await waitFor(() => system.stateOf<CounterState>("/observer")?.n === 1, "farewell delivered");
+  } finally {
+    await system.stop();
+    await t.cleanup();
+  }
+});

@@ -18,6 +18,7 @@ export type CounterMsg =
   | { type: "sleep" }
   | { type: "spawn"; name: string }
   | { type: "kill"; path: string }
+  | { type: "farewell"; to: string }
   | { type: "external"; label: string }
   | { type: "emitted"; label: string };
 
@@ -71,6 +72,9 @@ export function counterBehavior(
           return { state, effects: [ctx.spawn(msg.name, kind)] };
         case "kill":
           return { state, effects: [ctx.stop(msg.path)] };
+        case "farewell":
+          // The stop is listed first on purpose: the send beside it must still leave.
+          return { state, effects: [ctx.stop(), ctx.send(msg.to, { type: "inc" })] };
         case "external": {
           const n = state.n + 1;
           const path = ctx.self;
