@@ -127,7 +127,7 @@ export class AgentProcess {
     try {
       child.kill(signal);
     } catch { /* already gone */ }
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), timeoutMs));
     const status = await Promise.race([this.#exited, late]);
     clearTimeout(timer);
