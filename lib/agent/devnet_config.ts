@@ -28,6 +28,10 @@ export interface DevnetConfigOptions {
   maxViewLag?: number;
   /** Extra RPC URLs tried before each rollup's own (e.g. a fault-injecting proxy), by chain id. */
   rpcOverrides?: Record<number, string[]>;
+  /** RPC URLs used instead of a rollup's own, by chain id (e.g. only a fault-injecting proxy). */
+  rpcReplace?: Record<number, string[]>;
+  /** Blocks kept behind the head on one rollup, by chain id (overrides `confirmations`). */
+  chainConfirmations?: Record<number, number>;
   /** Coordinator section, when the link is used. */
   coordinator?: { url: string; agentId: string; tokenEnv?: string };
   /** Inspector port (default 0: a free one). */
@@ -68,7 +72,9 @@ export function devnetConfigToml(info: DevnetInfo, o: DevnetConfigOptions): stri
     "",
   ];
   for (const r of info.rollups) {
-    const urls = [...(o.rpcOverrides?.[r.chainId] ?? []), r.rpcHttp];
+    const urls = o.rpcReplace?.[r.chainId] ??
+      [...(o.rpcOverrides?.[r.chainId] ?? []), r.rpcHttp];
+    const confirmations = o.chainConfirmations?.[r.chainId];
     lines.push(
       "[[chains]]",
       `name = ${q(r.name)}`,
@@ -79,6 +85,7 @@ export function devnetConfigToml(info: DevnetInfo, o: DevnetConfigOptions): stri
       `deployment_block = ${r.deploymentBlock}`,
       `min_source_balance = "0.01"`,
       `rpc_timeout_ms = 2000`,
+      ...(confirmations === undefined ? [] : [`confirmations = ${confirmations}`]),
       "",
     );
   }

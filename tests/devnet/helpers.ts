@@ -151,22 +151,23 @@ export async function createRequest(
   target: DevnetRollupInfo,
   amount: bigint,
   validityPeriod = 3600,
+  token: "TST" | "UNL" = "TST",
 ): Promise<TestRequest> {
   const source = user.rollup;
   const fee = await user.reader.readContract({
     address: source.requestManager,
     abi: requestManagerAbi,
     functionName: "totalFee",
-    args: [BigInt(target.chainId), source.tokens.TST, amount],
+    args: [BigInt(target.chainId), source.tokens[token], amount],
   });
   await user.confirm(user.wallet.writeContract({
-    address: source.tokens.TST,
+    address: source.tokens[token],
     abi: tokenAbi,
     functionName: "mint",
     args: [user.address, amount + fee],
   }));
   await user.confirm(user.wallet.writeContract({
-    address: source.tokens.TST,
+    address: source.tokens[token],
     abi: tokenAbi,
     functionName: "approve",
     args: [source.requestManager, maxUint256],
@@ -177,8 +178,8 @@ export async function createRequest(
     functionName: "createRequest",
     args: [
       BigInt(target.chainId),
-      source.tokens.TST,
-      target.tokens.TST,
+      source.tokens[token],
+      target.tokens[token],
       user.address,
       amount,
       BigInt(validityPeriod),
@@ -272,6 +273,16 @@ export async function withdraw(who: Actor, request: TestRequest, claimId: bigint
   const [deposit] = eventsOf(requestManagerAbi, "DepositWithdrawn", receipt, rm);
   assert.ok(stake, "ClaimStakeWithdrawn emitted");
   return { stakeRecipient: stake.args.stakeRecipient, deposit: deposit?.args, receipt };
+}
+
+/** Mints `amount` TST to `to` on `who`'s rollup (the test token lets anyone mint). */
+export async function mintTo(who: Actor, to: Address, amount: bigint): Promise<void> {
+  await who.confirm(who.wallet.writeContract({
+    address: who.rollup.tokens.TST,
+    abi: tokenAbi,
+    functionName: "mint",
+    args: [to, amount],
+  }));
 }
 
 /** TST balance of `who` on its rollup. */
