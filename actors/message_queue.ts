@@ -185,10 +185,10 @@ export function messageQueueBehavior(services: LinkServices): Behavior<QueueStat
           // The outbox is the truth after any (re)start; the snapshot is not kept.
           return { state: { ...s, sender: initialSenderState(outbox.stats()) } };
         case "AppendStatus":
-          return startAppend({
-            ...s,
-            pending: [...s.pending, fitToEntry(statusBodyOf(msg.report))],
-          }, ctx);
+          // The pending buffer is owned by this actor and only appended to here; copying it for
+          // every status would make a burst of n statuses cost n² while an append is in flight.
+          s.pending.push(fitToEntry(statusBodyOf(msg.report)));
+          return startAppend(s, ctx);
         case "Appended": {
           const next = step({ ...s, appending: false }, ctx, {
             type: "appended",
