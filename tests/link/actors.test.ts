@@ -186,3 +186,30 @@ Deno.test("coordinator down then up: statuses made meanwhile flow after reconnec
     }
   });
 });
+
+Deno.test("an outbox past outboxWarnSize warns once and drops nothing", async () => {
+  await withTempDir(async (dir) => {
+    // Nobody listens on this port: the agent queues.
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+    const agent = await startTestAgent({
+      kvPath: `${dir}/a.kv`,
+      url: `ws://127.0.0.1:${port}/link`,
+      config: { outboxWarnSize: 50 },
+    });
+    try {
+      for (let n = 1; n <= 120; n++) {
+        agent.system.send(paths.queue, { type: "AppendStatus", report: report(n) });
+      }
+      await waitFor("all stored", () => agent.services.outboxDepth() === 120);
+      assert.equal(agent.services.counters.outboxWarnings, 1);
+      assert.equal(linkMetrics(agent.services).link_outbox_warnings, 1);
+      assert.equal(agent.services.state(), "queueing");
+      const entries = await agent.services.outbox.readAfter(0, 1000);
+      assert.deepEqual(entries.map((e) => e.seq), Array.from({ length: 120 }, (_, i) => i + 1));
+    } finally {
+      await agent.stop();
+    }
+  });
+});
