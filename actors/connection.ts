@@ -79,6 +79,12 @@ export function connectionBehavior(
       type: "Sent",
     }));
 
+  const closeTask = (ctx: Ctx, gen: number, code: number, reason: string): Effect =>
+    ctx.task("link.close", () => {
+      services.live(gen)?.close(code, reason);
+      return Promise.resolve();
+    }, () => ({ type: "Sent" }));
+
   const toQueue = (ctx: Ctx, msg: QueueMsg): Effect => ctx.send(paths.queue, msg);
 
   const connectTask = (ctx: Ctx, gen: number): Effect =>
@@ -257,6 +263,13 @@ export function connectionBehavior(
           return { state: { ...s, phase: "connecting", gen }, effects: [connectTask(ctx, gen)] };
         }
         case "Connected":
+          if (msg.gen === s.gen && s.phase === "stopped") {
+            // Stopped while connecting: do not leave the new connection open.
+            return {
+              state: s,
+              effects: [closeTask(ctx, msg.gen, CloseCodes.normal, "agent stopping")],
+            };
+          }
           if (msg.gen !== s.gen || s.phase !== "connecting") return { state: s };
           return connected(s, ctx);
         case "ConnectFailed":
@@ -276,6 +289,7 @@ export function connectionBehavior(
         case "Closed": {
           if (msg.gen !== s.gen) return { state: s };
           if (msg.code === CloseCodes.messageTooBigClient) {
+            log.warn("refused a coordinator frame: oversize: {reason}", { reason: msg.reason });
             const bad = services.counters.badFrames;
             bad.oversize = (bad.oversize ?? 0) + 1;
           }
@@ -289,10 +303,7 @@ export function connectionBehavior(
           if (silent <= services.config.heartbeatTimeoutMs) return { state: s };
           services.counters.heartbeatTimeouts++;
           const gen = s.gen;
-          const close = ctx.task("link.close", () => {
-            services.live(gen)?.close(CloseCodes.heartbeatTimeout, "missed heartbeat window");
-            return Promise.resolve();
-          }, () => ({ type: "Sent" }));
+          const close = closeTask(ctx, gen, CloseCodes.heartbeatTimeout, "missed heartbeat window");
           // Do not wait for the close handshake of a silent peer: move to a new generation now.
           const step = down(s, ctx, CloseCodes.heartbeatTimeout, `no frame for ${silent} ms`);
           return { state: { ...step.state, gen: gen + 1 }, effects: [close, ...step.effects!] };
@@ -318,10 +329,7 @@ export function connectionBehavior(
           const gen = s.gen;
           const effects: Effect[] = [
             ctx.cancelTimer("connect"),
-            ctx.task("link.close", () => {
-              services.live(gen)?.close(CloseCodes.normal, "agent stopping");
-              return Promise.resolve();
-            }, () => ({ type: "Sent" })),
+            closeTask(ctx, gen, CloseCodes.normal, "agent stopping"),
           ];
           if (s.phase === "greeting" || s.phase === "ready") {
             effects.push(toQueue(ctx, { type: "Sender", gen, event: { type: "disconnected" } }));

@@ -135,6 +135,12 @@ export interface LinkServices {
 export async function createLinkServices(options: LinkServicesOptions): Promise<LinkServices> {
   const { config, agent } = options;
   const token = config.token ?? "";
+  if (token === "") {
+    linkLog.warn(
+      "no coordinator token: set {env}; the coordinator will refuse the hello until it is set",
+      { env: config.tokenEnv },
+    );
+  }
   const tuning: LinkTuning = { ...DEFAULT_LINK_TUNING, ...options.tuning };
   const outbox = await Outbox.open<StatusBody>(options.kv, { agentId: agent.id });
   const transportFactory = options.transportFactory ??
