@@ -61,6 +61,7 @@ export type ConnectionMsg =
   | { type: "CheckLiveness" }
   | { type: "CommandTimeout"; id: string }
   | { type: "Stop" }
+  | { type: "QueueStarted" }
   | { type: "Sent" }
   | SpecUpdate
   | CommandResult;
@@ -255,12 +256,38 @@ export function connectionBehavior(
       `${s.phase} gen=${s.gen} attempt=${s.attempt}${s.lastReason ? ` (${s.lastReason})` : ""}`,
     handle(s, msg, ctx) {
       switch (msg.type) {
-        case "Start":
+        case "Start": {
+          // After a restart of this actor a connection of its previous life may still be open:
+          // close it, and take generations from the services so old events never match.
+          const effects: Effect[] = [];
+          const old = services.live();
+          if (old) {
+            effects.push(ctx.task("link.close", () => {
+              old.close(CloseCodes.normal, "link restarted");
+              return Promise.resolve();
+            }, () => ({ type: "Sent" })));
+          }
+          const gen = services.nextGen();
+          return {
+            state: { ...s, phase: "connecting", gen },
+            effects: [...effects, connectTask(ctx, gen)],
+          };
+        }
         case "Connect": {
-          if (s.phase === "stopped" || s.phase === "connecting") return { state: s };
-          if (s.phase === "greeting" || s.phase === "ready") return { state: s };
-          const gen = s.gen + 1;
+          if (s.phase !== "waiting" && s.phase !== "refused" && s.phase !== "idle") {
+            return { state: s };
+          }
+          const gen = services.nextGen();
           return { state: { ...s, phase: "connecting", gen }, effects: [connectTask(ctx, gen)] };
+        }
+        case "QueueStarted": {
+          // The queue restarted with a fresh sender: only a new hello/welcome puts it in step.
+          if (s.phase !== "greeting" && s.phase !== "ready") return { state: s };
+          const step = down(s, ctx, CloseCodes.normal, "queue restarted; resyncing");
+          return {
+            state: { ...step.state, gen: services.nextGen() },
+            effects: [closeTask(ctx, s.gen, CloseCodes.normal, "resync"), ...step.effects!],
+          };
         }
         case "Connected":
           if (msg.gen === s.gen && s.phase === "stopped") {
@@ -306,7 +333,10 @@ export function connectionBehavior(
           const close = closeTask(ctx, gen, CloseCodes.heartbeatTimeout, "missed heartbeat window");
           // Do not wait for the close handshake of a silent peer: move to a new generation now.
           const step = down(s, ctx, CloseCodes.heartbeatTimeout, `no frame for ${silent} ms`);
-          return { state: { ...step.state, gen: gen + 1 }, effects: [close, ...step.effects!] };
+          return {
+            state: { ...step.state, gen: services.nextGen() },
+            effects: [close, ...step.effects!],
+          };
         }
         case "SpecUpdate": {
           const spec: SpecBody = msg.spec;

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Behavior, Ctx, Effect, Step } from "../lib/runtime/types.ts";
-import type { AppendStatus } from "../lib/agent/messages.ts";
+import { type AppendStatus, paths } from "../lib/agent/messages.ts";
 import { agentFrame, type StatusBody, utf8ByteLength } from "../lib/link/frames.ts";
 import { MAX_OUTBOX_ENTRY_BYTES } from "../lib/link/outbox.ts";
 import {
@@ -183,7 +183,10 @@ export function messageQueueBehavior(services: LinkServices): Behavior<QueueStat
       switch (msg.type) {
         case "Start":
           // The outbox is the truth after any (re)start; the snapshot is not kept.
-          return { state: { ...s, sender: initialSenderState(outbox.stats()) } };
+          return {
+            state: { ...s, sender: initialSenderState(outbox.stats()) },
+            effects: [ctx.send(paths.link, { type: "QueueStarted" })],
+          };
         case "AppendStatus":
           // The pending buffer is owned by this actor and only appended to here; copying it for
           // every status would make a burst of n statuses cost n² while an append is in flight.

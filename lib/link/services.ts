@@ -120,6 +120,8 @@ export interface LinkServices {
   live(gen?: number): Transport | undefined;
   /** Record `transport` as the live connection `gen`. */
   setLive(gen: number, transport: Transport | undefined): void;
+  /** A new connection generation, increasing for the life of these services. */
+  nextGen(): number;
   /** Write frames on connection `gen`; false when it is not the live, open one. */
   sendFrames(gen: number | undefined, frames: AgentFrame[]): boolean;
 }
@@ -149,6 +151,7 @@ export async function createLinkServices(options: LinkServicesOptions): Promise<
       maxInboundBytes: tuning.maxFrameBytes,
     });
   let live: Live | undefined;
+  let gen = 0;
   const services: LinkServices = {
     identity: {
       agentId: agent.id,
@@ -180,8 +183,9 @@ export async function createLinkServices(options: LinkServicesOptions): Promise<
     setLive: (gen, transport) => {
       live = transport ? { gen, transport } : (live?.gen === gen ? undefined : live);
     },
-    sendFrames: (gen, frames) => {
-      const t = live && (gen === undefined || live.gen === gen) ? live.transport : undefined;
+    nextGen: () => ++gen,
+    sendFrames: (which, frames) => {
+      const t = live && (which === undefined || live.gen === which) ? live.transport : undefined;
       if (!t || t.state !== "open") return false;
       for (const frame of frames) {
         const r = t.send(encodeFrame(frame));
