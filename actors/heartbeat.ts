@@ -1,14 +1,15 @@
 /**
  * HeartbeatActor (`/link/heartbeat`): every `heartbeatIntervalMs` it writes a `heartbeat` frame
  * straight onto the live connection (its own mailbox and send path, so it never waits behind
- * queued statuses) and asks `/link` to check the missed-heartbeat window.
+ * queued statuses) and asks `/link` to check the missed-heartbeat window. Every
+ * `metricsEveryBeats` beats a `metrics` frame with the link's counters goes along.
  *
  * @module
  */
 import type { Behavior } from "../lib/runtime/types.ts";
 import { paths } from "../lib/agent/messages.ts";
-import { agentFrame } from "../lib/link/frames.ts";
-import type { LinkServices } from "../lib/link/services.ts";
+import { type AgentFrame, agentFrame } from "../lib/link/frames.ts";
+import { linkMetrics, type LinkServices } from "../lib/link/services.ts";
 
 /** Behavior kind of the heartbeat actor. */
 export const HEARTBEAT_KIND = "link.heartbeat";
@@ -53,7 +54,12 @@ export function heartbeatBehavior(
               outboxDepth: services.outboxDepth(),
             });
             // Undefined generation: whichever connection is live now.
-            const sent = services.sendFrames(undefined, [frame]);
+            const frames: AgentFrame[] = [frame];
+            const every = services.tuning.metricsEveryBeats;
+            if (every > 0 && (s.sent + s.skipped + 1) % every === 0) {
+              frames.push(agentFrame("metrics", { values: linkMetrics(services) }));
+            }
+            const sent = services.sendFrames(undefined, frames);
             if (sent) services.counters.heartbeatsSent++;
             return Promise.resolve(sent);
           }, (r) => ({ type: "Beaten", sent: r.ok && r.value === true }));

@@ -32,6 +32,8 @@ export interface LinkTuning {
   sender: SenderOptions;
   /** How long `/control` may take to answer a command before an error result is sent. */
   commandTimeoutMs: number;
+  /** Send a `metrics` frame (the link's counters) every this many heartbeats; 0: never. */
+  metricsEveryBeats: number;
   /** Largest frame accepted from the coordinator. */
   maxFrameBytes: number;
   /** Give up a connection attempt after this many ms. */
@@ -44,6 +46,7 @@ export const DEFAULT_LINK_TUNING: LinkTuning = {
   refusedRetryMs: 300_000,
   sender: DEFAULT_SENDER_OPTIONS,
   commandTimeoutMs: 10_000,
+  metricsEveryBeats: 10,
   maxFrameBytes: 1024 * 1024,
   connectTimeoutMs: 10_000,
 };
@@ -207,4 +210,21 @@ export function statusBodyOf(report: StatusReport): StatusBody {
     at: report.at,
     details: report.details,
   };
+}
+
+/** The link's counters and outbox depth, for metrics. */
+export function linkMetrics(services: LinkServices): Record<string, number> {
+  const c = services.counters;
+  const out: Record<string, number> = {
+    link_connect_attempts: c.connectAttempts,
+    link_connections: c.connections,
+    link_heartbeats_sent: c.heartbeatsSent,
+    link_status_frames_sent: c.statusFramesSent,
+    link_outbox_depth: services.outboxDepth(),
+    link_outbox_warnings: c.outboxWarnings,
+    link_heartbeat_timeouts: c.heartbeatTimeouts,
+    link_command_timeouts: c.commandTimeouts,
+  };
+  for (const [reason, n] of Object.entries(c.badFrames)) out[`link_bad_frames_${reason}`] = n;
+  return out;
 }

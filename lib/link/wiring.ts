@@ -15,6 +15,7 @@ import {
 import { messageQueueBehavior, QUEUE_KIND } from "../../actors/message_queue.ts";
 import { HEARTBEAT_KIND, heartbeatBehavior } from "../../actors/heartbeat.ts";
 import type { LinkReadiness, LinkServices } from "./services.ts";
+export { linkMetrics } from "./services.ts";
 
 /** Path of the heartbeat actor. */
 export const HEARTBEAT_PATH = "/link/heartbeat";
@@ -68,21 +69,4 @@ export async function stopLink(
     if (phase === "stopped" && (!t || t.state === "closed")) return;
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-/** The link's counters and outbox depth, for metrics. */
-export function linkMetrics(services: LinkServices): Record<string, number> {
-  const c = services.counters;
-  const out: Record<string, number> = {
-    link_connect_attempts: c.connectAttempts,
-    link_connections: c.connections,
-    link_heartbeats_sent: c.heartbeatsSent,
-    link_status_frames_sent: c.statusFramesSent,
-    link_outbox_depth: services.outboxDepth(),
-    link_outbox_warnings: c.outboxWarnings,
-    link_heartbeat_timeouts: c.heartbeatTimeouts,
-    link_command_timeouts: c.commandTimeouts,
-  };
-  for (const [reason, n] of Object.entries(c.badFrames)) out[`link_bad_frames_${reason}`] = n;
-  return out;
 }

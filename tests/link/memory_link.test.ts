@@ -25,6 +25,8 @@ Deno.test("memory transport: spec on change, ping answered, reconnect after a dr
         kvPath: `${dir}/a.kv`,
         url: "memory://listener",
         transportFactory: listener.factory(),
+        config: { heartbeatIntervalMs: 30 },
+        tuning: { metricsEveryBeats: 2 },
       });
       try {
         await waitFor("connected", () => agent.services.state() === "connected");
@@ -42,6 +44,11 @@ Deno.test("memory transport: spec on change, ping answered, reconnect after a dr
         // The spec is sent again after the new welcome.
         assert.equal(await latest(), true);
         assert.deepEqual(agent.services.counters.badFrames, {});
+        const metrics = await waitFor("metrics", async () => {
+          const m = await coord.store.latestOf("agent-a", "metrics");
+          return JSON.stringify(m).includes("link_heartbeats_sent") ? m : undefined;
+        });
+        assert.match(JSON.stringify(metrics), /link_outbox_depth/);
       } finally {
         await agent.stop();
       }
