@@ -9,7 +9,7 @@
 import type { Behavior, Ctx, Effect, Step } from "../lib/runtime/types.ts";
 import { type AppendStatus, paths } from "../lib/agent/messages.ts";
 import { agentFrame, type StatusBody, utf8ByteLength } from "../lib/link/frames.ts";
-import { MAX_OUTBOX_ENTRY_BYTES } from "../lib/link/outbox.ts";
+import { MAX_OUTBOX_ENTRY_BYTES, type OutboxEntry } from "../lib/link/outbox.ts";
 import {
   initialSenderState,
   type SenderAction,
@@ -36,8 +36,51 @@ export interface QueueState {
   pending: StatusBody[];
   /** An append is in flight. */
   appending: boolean;
+  /** The most recently appended statuses (durable already), to send without reading KV back. */
+  recent: RecentWindow;
   /** The outbox is above `outboxWarnSize` (warned once until it drains to half). */
   overWarn: boolean;
+}
+
+/** Consecutive statuses `first`, `first + 1`, … as appended to the outbox. */
+export interface RecentWindow {
+  first: number;
+  bodies: StatusBody[];
+}
+
+/** Most statuses kept in the recent window (a bound on memory, not on the outbox). */
+const RECENT_MAX = 4000;
+
+/** The entries after `afterSeq` held by the window, or undefined when it does not start there. */
+function fromWindow(
+  w: RecentWindow,
+  read: { afterSeq: number; limit: number },
+): OutboxEntry<unknown>[] | undefined {
+  const i = read.afterSeq + 1 - w.first;
+  if (i < 0 || i >= w.bodies.length) return undefined;
+  return w.bodies.slice(i, i + read.limit).map((message, k) => ({
+    seq: read.afterSeq + 1 + k,
+    message,
+  }));
+}
+
+/** Add a batch appended with seqs ending at `lastSeq`; a batch that does not follow replaces it. */
+function addToWindow(w: RecentWindow, batch: StatusBody[], lastSeq: number): RecentWindow {
+  const first = lastSeq - batch.length + 1;
+  const bodies = first === w.first + w.bodies.length ? [...w.bodies, ...batch] : batch;
+  const start = first === w.first + w.bodies.length ? w.first : first;
+  const drop = Math.max(0, bodies.length - RECENT_MAX);
+  return { first: start + drop, bodies: drop > 0 ? bodies.slice(drop) : bodies };
+}
+
+/** Forget acknowledged statuses: they are never sent again. */
+function trimRecent(s: QueueState): QueueState {
+  const drop = Math.min(s.recent.bodies.length, s.sender.acked + 1 - s.recent.first);
+  if (drop <= 0) return s;
+  return {
+    ...s,
+    recent: { first: s.recent.first + drop, bodies: s.recent.bodies.slice(drop) },
+  };
 }
 
 /** Messages the queue accepts. */
@@ -46,7 +89,7 @@ export type QueueMsg =
   | AppendStatus
   /** From `/link`: connected, welcome, ack, gap, disconnected of connection `gen`. */
   | { type: "Sender"; gen: number; event: SenderEvent }
-  | { type: "Appended"; lastSeq: number }
+  | { type: "Appended"; lastSeq: number; batch: StatusBody[] }
   | { type: "AppendFailed"; batch: StatusBody[]; error: string }
   | { type: "RetryAppend" }
   | { type: "Local"; event: SenderEvent }
@@ -75,7 +118,7 @@ export function messageQueueBehavior(services: LinkServices): Behavior<QueueStat
       () => outbox.append(batch),
       (r) =>
         r.ok
-          ? { type: "Appended", lastSeq: r.value[r.value.length - 1] }
+          ? { type: "Appended", lastSeq: r.value[r.value.length - 1], batch }
           : { type: "AppendFailed", batch, error: r.error },
     );
 
@@ -136,14 +179,24 @@ export function messageQueueBehavior(services: LinkServices): Behavior<QueueStat
   };
 
   const step = (s: QueueState, ctx: Ctx, event: SenderEvent): Step<QueueState> => {
-    const out = senderStep(s.sender, event, tuning.sender);
-    const next = { ...s, sender: out.state };
+    let state = s;
     const effects: Effect[] = [];
-    for (const action of out.actions) {
-      const e = run(next, ctx, action);
-      if (e) effects.push(e);
+    const events: SenderEvent[] = [event];
+    for (let ev = events.shift(); ev !== undefined; ev = events.shift()) {
+      const out = senderStep(state.sender, ev, tuning.sender);
+      state = { ...state, sender: out.state };
+      for (const action of out.actions) {
+        // Pages still in the recent window are served from memory, without a KV read.
+        const cached = action.type === "read" ? fromWindow(state.recent, action) : undefined;
+        if (cached && action.type === "read") {
+          events.push({ type: "read", afterSeq: action.afterSeq, entries: cached });
+          continue;
+        }
+        const e = run(state, ctx, action);
+        if (e) effects.push(e);
+      }
     }
-    return { state: watchDepth(next), effects };
+    return { state: watchDepth(trimRecent(state)), effects };
   };
 
   const watchDepth = (s: QueueState): QueueState => {
@@ -172,6 +225,7 @@ export function messageQueueBehavior(services: LinkServices): Behavior<QueueStat
       sender: initialSenderState(outbox.stats()),
       gen: 0,
       pending: [],
+      recent: { first: 1, bodies: [] },
       appending: false,
       overWarn: false,
     }),
@@ -193,7 +247,8 @@ export function messageQueueBehavior(services: LinkServices): Behavior<QueueStat
           s.pending.push(fitToEntry(statusBodyOf(msg.report)));
           return startAppend(s, ctx);
         case "Appended": {
-          const next = step({ ...s, appending: false }, ctx, {
+          const recent = addToWindow(s.recent, msg.batch, msg.lastSeq);
+          const next = step({ ...s, appending: false, recent }, ctx, {
             type: "appended",
             lastSeq: msg.lastSeq,
           });
