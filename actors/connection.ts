@@ -66,11 +66,6 @@ export type ConnectionMsg =
   | SpecUpdate
   | CommandResult;
 
-/** Whether the connection actor's phase means "connected" for readiness. */
-export function isConnectedPhase(phase: ConnectionPhase): boolean {
-  return phase === "ready";
-}
-
 /** The connection actor, bound to the link's services. */
 export function connectionBehavior(
   services: LinkServices,

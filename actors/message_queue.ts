@@ -2,14 +2,21 @@
  * MessageQueueActor (`/link/queue`): gives every status the next seq and makes it durable in the
  * outbox (Deno KV) before it can be sent; sends in order, only while the connection is ready,
  * within the sender window; deletes what the coordinator acknowledged. The outbox stays in KV:
- * this actor holds only counters and the statuses waiting for the next append.
+ * this actor holds counters, the statuses waiting for the next append, and a bounded window of
+ * recently appended ones (`lib/link/recent_window.ts`) so fresh statuses are not read back.
  *
  * @module
  */
 import type { Behavior, Ctx, Effect, Step } from "../lib/runtime/types.ts";
 import { type AppendStatus, paths } from "../lib/agent/messages.ts";
-import { agentFrame, type StatusBody, utf8ByteLength } from "../lib/link/frames.ts";
-import { MAX_OUTBOX_ENTRY_BYTES, type OutboxEntry } from "../lib/link/outbox.ts";
+import { agentFrame, type StatusBody } from "../lib/link/frames.ts";
+import {
+  addToWindow,
+  fitToEntry,
+  fromWindow,
+  type RecentWindow,
+  trimWindow,
+} from "../lib/link/recent_window.ts";
 import {
   initialSenderState,
   type SenderAction,
@@ -42,47 +49,6 @@ export interface QueueState {
   overWarn: boolean;
 }
 
-/** Consecutive statuses `first`, `first + 1`, … as appended to the outbox. */
-export interface RecentWindow {
-  first: number;
-  bodies: StatusBody[];
-}
-
-/** Most statuses kept in the recent window (a bound on memory, not on the outbox). */
-const RECENT_MAX = 4000;
-
-/** The entries after `afterSeq` held by the window, or undefined when it does not start there. */
-function fromWindow(
-  w: RecentWindow,
-  read: { afterSeq: number; limit: number },
-): OutboxEntry<unknown>[] | undefined {
-  const i = read.afterSeq + 1 - w.first;
-  if (i < 0 || i >= w.bodies.length) return undefined;
-  return w.bodies.slice(i, i + read.limit).map((message, k) => ({
-    seq: read.afterSeq + 1 + k,
-    message,
-  }));
-}
-
-/** Add a batch appended with seqs ending at `lastSeq`; a batch that does not follow replaces it. */
-function addToWindow(w: RecentWindow, batch: StatusBody[], lastSeq: number): RecentWindow {
-  const first = lastSeq - batch.length + 1;
-  const bodies = first === w.first + w.bodies.length ? [...w.bodies, ...batch] : batch;
-  const start = first === w.first + w.bodies.length ? w.first : first;
-  const drop = Math.max(0, bodies.length - RECENT_MAX);
-  return { first: start + drop, bodies: drop > 0 ? bodies.slice(drop) : bodies };
-}
-
-/** Forget acknowledged statuses: they are never sent again. */
-function trimRecent(s: QueueState): QueueState {
-  const drop = Math.min(s.recent.bodies.length, s.sender.acked + 1 - s.recent.first);
-  if (drop <= 0) return s;
-  return {
-    ...s,
-    recent: { first: s.recent.first + drop, bodies: s.recent.bodies.slice(drop) },
-  };
-}
-
 /** Messages the queue accepts. */
 export type QueueMsg =
   | { type: "Start" }
@@ -95,17 +61,6 @@ export type QueueMsg =
   | { type: "Local"; event: SenderEvent }
   | { type: "ReadFailed"; gen: number; error: string }
   | { type: "Sent" };
-
-/** A status whose JSON exceeds one outbox entry keeps its identity and loses its details. */
-function fitToEntry(body: StatusBody): StatusBody {
-  const bytes = utf8ByteLength(JSON.stringify(body), MAX_OUTBOX_ENTRY_BYTES + 1);
-  if (bytes <= MAX_OUTBOX_ENTRY_BYTES) return body;
-  log.warn("status {id} is over {limit} bytes; its details are replaced by a size note", {
-    id: body.id,
-    limit: MAX_OUTBOX_ENTRY_BYTES,
-  });
-  return { ...body, details: { truncated: true, bytes } };
-}
 
 /** The message queue actor, bound to the link's services. */
 export function messageQueueBehavior(services: LinkServices): Behavior<QueueState, QueueMsg> {
@@ -196,7 +151,8 @@ export function messageQueueBehavior(services: LinkServices): Behavior<QueueStat
         if (e) effects.push(e);
       }
     }
-    return { state: watchDepth(trimRecent(state)), effects };
+    const recent = trimWindow(state.recent, state.sender.acked);
+    return { state: watchDepth(recent === state.recent ? state : { ...state, recent }), effects };
   };
 
   const watchDepth = (s: QueueState): QueueState => {
