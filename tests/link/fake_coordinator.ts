@@ -6,6 +6,8 @@ import type { AgentFrame } from "../../lib/link/mod.ts";
 export interface FakeConnection {
   socket: WebSocket;
   frames: AgentFrame[];
+  /** Arrival time (ms) of each frame in `frames`. */
+  times: number[];
   closedWith?: number;
 }
 
@@ -22,12 +24,13 @@ export function startFakeCoordinator(mode: "welcome" | "silent"): FakeCoordinato
   const connections: FakeConnection[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
     const { socket, response } = Deno.upgradeWebSocket(req);
-    const conn: FakeConnection = { socket, frames: [] };
+    const conn: FakeConnection = { socket, frames: [], times: [] };
     connections.push(conn);
     socket.onmessage = (ev) => {
       const r = decodeFrame(ev.data, "agent");
       if (!r.ok) return;
       conn.frames.push(r.frame);
+      conn.times.push(Date.now());
       if (mode === "silent") return;
       if (r.frame.type === "hello") {
         socket.send(encodeFrame(coordinatorFrame("welcome", { lastReceivedSeq: 0 })));
