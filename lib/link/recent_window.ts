@@ -1,5 +1,5 @@
 /**
- * Pure helpers of the message queue: the bounded window of recently appended statuses (sent
+ * Pure functions of the message queue: the bounded window of recently appended statuses (sent
  * without reading KV back) and fitting a status into one outbox entry.
  *
  * @module
