@@ -213,3 +213,30 @@ Deno.test("an outbox past outboxWarnSize warns once and drops nothing", async ()
     }
   });
 });
+
+Deno.test("a restarted queue actor resyncs the link from the outbox; nothing is lost", async () => {
+  await withCoordinator(async (coord) => {
+    await withTempDir(async (dir) => {
+      const agent = await startTestAgent({ kvPath: `${dir}/a.kv`, url: coord.url });
+      try {
+        await waitFor("connected", () => agent.services.state() === "connected");
+        for (let n = 1; n <= 100; n++) {
+          agent.system.send(paths.queue, { type: "AppendStatus", report: report(n) });
+        }
+        await waitFor("first 100", () => coord.stats().agents[0]?.lastSeq === 100);
+        // A message the reducer does not know makes it fail; the supervisor restarts it.
+        agent.system.send(paths.queue, { type: "NotAQueueMessage" });
+        await waitFor("resynced", () => agent.services.counters.connections === 2);
+        for (let n = 101; n <= 200; n++) {
+          agent.system.send(paths.queue, { type: "AppendStatus", report: report(n) });
+        }
+        await waitFor("all 200", () => coord.stats().agents[0]?.lastSeq === 200);
+        await waitFor("acked", () => agent.services.outboxDepth() === 0);
+        const page = await coord.store.messages("agent-a", { limit: 10_000 });
+        assert.deepEqual(page.map((m) => m.seq), Array.from({ length: 200 }, (_, i) => i + 1));
+      } finally {
+        await agent.stop();
+      }
+    });
+  });
+});
