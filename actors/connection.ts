@@ -137,6 +137,7 @@ export function connectionBehavior(
       const what = code === CloseCodes.badAuth
         ? `the coordinator refused the token (close ${code}); check ${services.config.tokenEnv}`
         : `another connection of agent ${services.identity.agentId} took over (close ${code})`;
+      services.counters.refusals++;
       log.error("link refused: {what}; next attempt in {delay} ms", { what, delay });
       return {
         state: { ...s, phase: "refused", lastReason: what },

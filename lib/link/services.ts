@@ -87,6 +87,8 @@ export interface LinkCounters {
   heartbeatsSent: number;
   /** Status frames written (resends included). */
   statusFramesSent: number;
+  /** Connections the coordinator refused for good: bad auth (4001) or superseded (4003). */
+  refusals: number;
   /** Refused coordinator frames by reason. */
   badFrames: Record<string, number>;
   /** Times the outbox grew past `outboxWarnSize`. */
@@ -172,6 +174,7 @@ export async function createLinkServices(options: LinkServicesOptions): Promise<
       connections: 0,
       heartbeatsSent: 0,
       statusFramesSent: 0,
+      refusals: 0,
       badFrames: {},
       outboxWarnings: 0,
       heartbeatTimeouts: 0,
@@ -220,6 +223,7 @@ export function linkMetrics(services: LinkServices): Record<string, number> {
     link_connections: c.connections,
     link_heartbeats_sent: c.heartbeatsSent,
     link_status_frames_sent: c.statusFramesSent,
+    link_refusals: c.refusals,
     link_outbox_depth: services.outboxDepth(),
     link_outbox_warnings: c.outboxWarnings,
     link_heartbeat_timeouts: c.heartbeatTimeouts,

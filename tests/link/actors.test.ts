@@ -129,6 +129,7 @@ Deno.test("wrong token: refused with a reason, no retry storm, statuses kept", a
         await new Promise((r) => setTimeout(r, 400));
         assert.equal(agent.services.counters.connectAttempts, attempts);
         assert.equal(attempts, 1);
+        assert.equal(agent.services.counters.refusals, 1);
         assert.equal(agent.services.state(), "refused");
         await waitFor("kept", () => agent.services.outboxDepth() === 1);
         assert.equal(coord.stats().agents.length, 0);
