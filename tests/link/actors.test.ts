@@ -241,3 +241,34 @@ Deno.test("a restarted queue actor resyncs the link from the outbox; nothing is 
     });
   });
 });
+
+Deno.test("stopping while a connection attempt hangs aborts it and returns promptly", async () => {
+  await withTempDir(async (dir) => {
+    // Accepts TCP and never answers the WebSocket handshake.
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const conns: Deno.Conn[] = [];
+    const accepting = (async () => {
+      try {
+        for await (const c of listener) conns.push(c);
+      } catch { /* closed */ }
+    })();
+    const agent = await startTestAgent({
+      kvPath: `${dir}/a.kv`,
+      url: `ws://127.0.0.1:${port}/link`,
+      tuning: { connectTimeoutMs: 30_000 },
+    });
+    try {
+      await waitFor("attempt started", () => conns.length === 1);
+      const t0 = Date.now();
+      await agent.stop();
+      assert.ok(Date.now() - t0 < 2_000, `stop took ${Date.now() - t0} ms`);
+      assert.equal(agent.services.counters.connectAttempts, 1);
+    } finally {
+      await agent.stop();
+      listener.close();
+      for (const c of conns) c.close();
+      await accepting;
+    }
+  });
+});
