@@ -6,6 +6,7 @@
 
 import { Command } from "@commander-js/extra-typings";
 import { runRuntimeDemo } from "./lib/cli/runtime_demo.ts";
+import { registerCoordinatorCommands } from "./lib/cli/coordinator_cmd.ts";
 
 /** Builds the `tern` command line program. */
 export function buildCli(): Command {
@@ -32,6 +33,7 @@ export function buildCli(): Command {
       Deno.removeSignalListener("SIGINT", stop);
       Deno.removeSignalListener("SIGTERM", stop);
     });
+  registerCoordinatorCommands(program as unknown as Command);
   return program as unknown as Command;
 }
 

@@ -37,3 +37,15 @@ export {
   type InboundEffect,
   interpretCoordinatorData,
 } from "./agent_inbound.ts";
+export {
+  createLinkServices,
+  DEFAULT_LINK_TUNING,
+  type LinkAgentInfo,
+  type LinkCounters,
+  type LinkReadiness,
+  type LinkServices,
+  type LinkServicesOptions,
+  type LinkTuning,
+  statusBodyOf,
+} from "./services.ts";
+export { HEARTBEAT_PATH, linkBehaviors, linkMetrics, startLink, stopLink } from "./wiring.ts";
