@@ -140,8 +140,9 @@ export class ChainRpc {
   ): Promise<T> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     let last: RpcError | undefined;
+    const start = this.#current;
     for (let i = 0; i < this.#http.length; i++) {
-      const index = (this.#current + i) % this.#http.length;
+      const index = (start + i) % this.#http.length;
       const url = this.#http[index];
       const shown = stripCredentials(url);
       const outer = opts.signal
