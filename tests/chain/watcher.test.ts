@@ -48,7 +48,10 @@ Deno.test("the chain watcher on a devnet: delivery, views, reorgs and restart", 
   const { user } = actors(info);
   try {
     system.spawn(paths.requests, "stub-router");
-    system.spawn(path, "chain-watcher", rollupWatcherInit(config, chainA, lp));
+    system.spawn(path, "chain-watcher", {
+      ...rollupWatcherInit(config, chainA, lp),
+      ackTimeoutMs: 400,
+    });
     system.spawn(paths.watcher(info.l1.chainId), "chain-watcher", l1WatcherInit(config, lp));
 
     await t.step("views carry balances, allowances and contract parameters", async () => {
@@ -147,6 +150,31 @@ Deno.test("the chain watcher on a devnet: delivery, views, reorgs and restart", 
     );
 
     await t.step(
+      "unacknowledged events hold the cursor and are sent again after a timeout",
+      async () => {
+        log.ack = false;
+        const before = log.events.length;
+        const request = await createRequest(user.a, info.rollups[1], TOKEN);
+        // A request id can repeat after a reorg dropped its first creation: look past `before`.
+        const fresh = () => log.events.slice(before).find((e) => e.id === request.requestId);
+        await waitFor(() => fresh() !== undefined, "delivered");
+        const first = fresh()!;
+        assert.ok(state().pos.cursor!.n < first.ref.blockNumber, "the cursor waits for the ack");
+        log.ack = true;
+        await waitFor(
+          () => log.events.filter((e) => e.ref.key === first.ref.key).length >= 2,
+          "sent again",
+          5_000,
+        );
+        await waitFor(
+          () => state().pos.cursor!.n >= first.ref.blockNumber,
+          "cursor past it",
+          5_000,
+        );
+      },
+    );
+
+    await t.step(
       "a restart resumes from the persisted cursor without re-delivering acknowledged events",
       async () => {
         await waitFor(
@@ -162,7 +190,10 @@ Deno.test("the chain watcher on a devnet: delivery, views, reorgs and restart", 
         assert.deepEqual(state().pos.cursor, cursor, "the cursor came back from the snapshot");
         const count = log.events.length;
         const request = await createRequest(user.a, info.rollups[1], TOKEN);
-        await waitFor(() => log.events.some((e) => e.id === request.requestId), "the new request");
+        await waitFor(
+          () => log.events.slice(count).some((e) => e.id === request.requestId),
+          "the new request",
+        );
         const again = log.events.slice(count).filter((e) => seen.has(e.ref.key));
         assert.deepEqual(again, [], "nothing acknowledged before the restart came again");
       },
