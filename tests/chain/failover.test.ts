@@ -172,3 +172,32 @@ Deno.test("a lagging endpoint after failover never moves the cursor or the head 
     await t.cleanup();
   }
 });
+
+Deno.test("new heads arrive over the WebSocket and close() ends a pending wait at once", async () => {
+  const chain = await startAnvil({ chainId: 4105 });
+  const rpc = new ChainRpc({ chainId: 4105, urls: [chain.rpcWs], timeoutMs: 500 });
+  try {
+    assert.equal(rpc.hasHeadFeed(), true);
+    assert.equal(rpc.urlInUse(), stripCredentials(chain.rpcHttp), "calls go over http");
+    const signal = new AbortController().signal;
+    const first = rpc.nextHead(-1, signal);
+    // The subscription needs a moment to be in place before a block counts.
+    await waitFor(async () => {
+      await mine(chain.rpcHttp, 1);
+      return await Promise.race([
+        first.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 20)),
+      ]);
+    }, "a head over the WebSocket");
+    const n = await first;
+    assert.ok(n >= 1);
+    const pending = rpc.nextHead(n + 100, signal);
+    const started = performance.now();
+    await rpc.close();
+    await assert.rejects(pending);
+    assert.ok(performance.now() - started < 100);
+  } finally {
+    await rpc.close();
+    await chain.stop();
+  }
+});
