@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Hex } from "../agent/messages.ts";
+import type { EventRef, Hex } from "../agent/messages.ts";
 import type { DecodedEvent } from "./decode.ts";
 
 /** A block by number and hash. */
@@ -29,6 +29,12 @@ export interface Batch {
   sentAt: number;
 }
 
+/** A delivery remembered for retraction: the request it went to and where its log was. */
+export interface Delivered {
+  id: Hex;
+  ref: EventRef;
+}
+
 /** Cursor, tip and the bookkeeping between them. */
 export interface CursorState {
   /** Every event up to this block is durable at the receivers. */
@@ -42,7 +48,7 @@ export interface CursorState {
   batches: Batch[];
   nextBatch: number;
   /** Recent deliveries, oldest first, for EventRemoved after a reorg. */
-  delivered: DecodedEvent[];
+  delivered: Delivered[];
 }
 
 /** Bounds of the bookkeeping (they keep the snapshot well under KV's 64 KiB per value). */
@@ -56,7 +62,7 @@ export interface CursorLimits {
 }
 
 /** Default bounds. */
-export const DEFAULT_LIMITS: CursorLimits = { window: 64, delivered: 64, pending: 256 };
+export const DEFAULT_LIMITS: CursorLimits = { window: 64, delivered: 48, pending: 128 };
 
 /** An empty position; the first read starts at the configured start block. */
 export function emptyCursor(): CursorState {
@@ -146,8 +152,10 @@ export function applyRead(
   const n = s.nextBatch;
   const keys = [...new Set(r.events.map((e) => e.ref.key))];
   const known = new Set(r.events.map((e) => e.ref.key));
-  const delivered = [...s.delivered.filter((d) => !known.has(d.ref.key)), ...r.events]
-    .slice(-limits.delivered);
+  const delivered = [
+    ...s.delivered.filter((d) => !known.has(d.ref.key)),
+    ...r.events.map((e) => ({ id: e.id, ref: e.ref })),
+  ].slice(-limits.delivered);
   const batches = [...s.batches, { n, to: r.to, ts: r.ts, keys, sentAt: now }];
   return { state: { ...base, batches, nextBatch: n + 1, delivered }, batch: n, send: r.events };
 }
@@ -186,7 +194,7 @@ export function rewindToCursor(s: CursorState): CursorState {
  */
 export function rollback(s: CursorState, fork: Block | null): {
   state: CursorState;
-  removed: DecodedEvent[];
+  removed: Delivered[];
 } {
   const at = fork?.n ?? -1;
   const above = (b: Block | null) => b !== null && b.n > at;

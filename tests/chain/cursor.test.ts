@@ -166,3 +166,17 @@ Deno.test("adaptive ranges stay within [1, max], shrink on errors and grow on qu
   assert.equal(isRangeTooLarge("exceed maximum block range: 5000"), true);
   assert.equal(isRangeTooLarge("execution reverted"), false);
 });
+
+Deno.test("a state at every bound of the bookkeeping stays well under KV's 64 KiB per value", () => {
+  let s = emptyCursor();
+  // Many blocks read (hash window full), deliveries remembered, and the pending bound reached.
+  for (let n = 1; n <= 100; n++) s = read(s, n, []).state;
+  let logIndex = 0;
+  for (let n = 101; pendingCount(s) < 128; n++) {
+    s = read(s, n, [0, 1, 2, 3].map(() => ev(n, logIndex++))).state;
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(s)).length;
+  assert.equal(s.delivered.length, 48);
+  assert.equal(s.hashes.length, 64);
+  assert.ok(bytes < 48 * 1024, `${bytes} bytes`);
+});
