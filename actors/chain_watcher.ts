@@ -20,7 +20,7 @@ import {
   rewindToCursor,
   rollback,
 } from "../lib/chain/cursor.ts";
-import { grow, isRangeTooLarge, shrink } from "../lib/chain/ranges.ts";
+import { grow, isRangeTooLarge, isTimeout, shrink } from "../lib/chain/ranges.ts";
 import {
   findFork,
   pollHead,
@@ -195,7 +195,7 @@ export function chainWatcherBehavior(deps: WatcherDeps): Behavior<WatcherState, 
           let state: WatcherState = { ...s, busy: { ...s.busy, read: false } };
           const r = msg.result;
           if (!r.ok) {
-            if (isRangeTooLarge(r.error) || r.timedOut) {
+            if (isRangeTooLarge(r.error) || r.timedOut || isTimeout(r.error)) {
               state = { ...state, range: shrink(state.range) };
             }
             if (isRangeTooLarge(r.error)) return drive(state, ctx, effects);

@@ -38,6 +38,8 @@ export class HeadFeed {
     if (this.#closed) return Promise.reject(new Error("head feed closed"));
     if (this.#latest > after) return Promise.resolve(this.#latest);
     this.#open();
+    // Shortly after a failure no socket is opened: fail now so the caller polls meanwhile.
+    if (!this.#ws) return Promise.reject(new Error("new-heads WebSocket unavailable"));
     return new Promise<number>((resolve, reject) => {
       const w: Waiter = {
         after,

@@ -17,6 +17,11 @@ export function isRangeTooLarge(message: string): boolean {
   return TOO_MUCH.test(message);
 }
 
+/** True when a call ran out of time (a large range is a common cause: shrink it). */
+export function isTimeout(message: string): boolean {
+  return /no answer within|timed out/i.test(message);
+}
+
 /** The inclusive block range to read next, or undefined when `from` is past `target`. */
 export function nextRange(
   from: number,
