@@ -113,11 +113,16 @@ export function limitRead(r: ReadOutcome, room: number, tsOf: (n: number) => num
   const sorted = [...r.events].sort((a, b) =>
     a.ref.blockNumber - b.ref.blockNumber || a.ref.logIndex - b.ref.logIndex
   );
+  // Walk whole blocks while they fit; the first block is always kept.
   let end = sorted[0].ref.blockNumber;
-  for (const e of sorted) {
-    const count = sorted.filter((x) => x.ref.blockNumber <= e.ref.blockNumber).length;
-    if (count > room && e.ref.blockNumber > sorted[0].ref.blockNumber) break;
-    end = e.ref.blockNumber;
+  let i = 0;
+  while (i < sorted.length) {
+    const n = sorted[i].ref.blockNumber;
+    let j = i;
+    while (j < sorted.length && sorted[j].ref.blockNumber === n) j++;
+    if (i > 0 && j > room) break;
+    end = n;
+    i = j;
   }
   const kept = sorted.filter((e) => e.ref.blockNumber <= end);
   const last = kept[kept.length - 1].ref;
