@@ -79,21 +79,26 @@ export class HeadFeed {
       return;
     }
     this.#ws = ws;
+    // Event handlers must never throw: an exception there is uncaught and ends the process.
     ws.onopen = () => {
-      ws.send(
-        JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["newHeads"] }),
-      );
+      try {
+        ws.send(
+          JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["newHeads"] }),
+        );
+      } catch {
+        fail();
+      }
     };
     ws.onmessage = (ev) => {
-      let msg: { method?: string; params?: { result?: { number?: string } } };
+      let n: number;
       try {
-        msg = JSON.parse(String(ev.data));
+        const msg = JSON.parse(String(ev.data));
+        const hex = msg?.method === "eth_subscription" ? msg.params?.result?.number : undefined;
+        if (typeof hex !== "string") return;
+        n = Number(BigInt(hex));
       } catch {
         return;
       }
-      const hex = msg.method === "eth_subscription" ? msg.params?.result?.number : undefined;
-      if (typeof hex !== "string") return;
-      const n = Number(BigInt(hex));
       if (n <= this.#latest) return;
       this.#latest = n;
       for (const w of [...this.#waiters]) {
