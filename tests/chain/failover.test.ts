@@ -92,35 +92,56 @@ Deno.test("the watcher fails over to the second URL and reports which one it use
   }
 });
 
-Deno.test("a blackholed RPC does not hold up the system's stop and views report it down", async () => {
+Deno.test("a blackholed chain blocks neither another chain nor the system's stop", async () => {
   const chain = await startAnvil({ chainId: 4103 });
+  const other = await startAnvil({ chainId: 4106 });
   const proxy = await startFaultProxy({
     target: chain.rpcHttp,
     port: 0,
     mode: { blackhole: true },
   });
-  const rpc = new ChainRpc({ chainId: 4103, urls: [proxy.url], timeoutMs: 300 });
+  const dead = new ChainRpc({ chainId: 4103, urls: [proxy.url], timeoutMs: 300 });
+  const live = new ChainRpc({ chainId: 4106, urls: [other.rpcHttp], timeoutMs: 300 });
   const t = await tempKv();
   const log = routerLog();
   const system = await ActorSystem.start({
     kv: t.kv,
-    behaviors: [stubRouter(log), chainWatcherBehavior({ rpcFor: () => rpc })],
+    behaviors: [
+      stubRouter(log),
+      chainWatcherBehavior({ rpcFor: (id) => id === 4103 ? dead : live }),
+    ],
   });
   try {
     system.spawn(paths.requests, "stub-router");
     system.spawn(paths.watcher(4103), "chain-watcher", testInit({ chainId: 4103, lp: LP }));
-    await waitFor(() => log.views.some((v) => !v.rpcOk), "a view with rpcOk=false");
+    system.spawn(paths.watcher(4106), "chain-watcher", testInit({ chainId: 4106, lp: LP }));
+    await waitFor(
+      () => log.views.some((v) => v.chainId === 4103 && !v.rpcOk),
+      "a view of the dead chain with rpcOk=false",
+    );
     await waitFor(() => proxy.stats().blackholed >= 2, "calls held by the blackhole");
+    for (let i = 0; i < 3; i++) {
+      await mine(other.rpcHttp, 1);
+      const n = i + 1;
+      await waitFor(
+        () => log.views.some((v) => v.chainId === 4106 && v.rpcOk && v.synced >= n),
+        `the live chain synced to ${n}`,
+      );
+    }
+    assert.ok(!log.views.some((v) => v.chainId === 4103 && v.rpcOk && v.synced >= 0));
     const started = performance.now();
     await system.stop();
-    await rpc.close();
+    await dead.close();
+    await live.close();
     const ms = performance.now() - started;
     assert.ok(ms < 2_000, `stop took ${ms} ms`);
   } finally {
     await system.stop();
-    await rpc.close();
+    await dead.close();
+    await live.close();
     await proxy.stop();
     await chain.stop();
+    await other.stop();
     await t.cleanup();
   }
 });
