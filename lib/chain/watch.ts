@@ -157,6 +157,7 @@ export function watcherSummary(s: WatcherState): string {
     `rpc ${s.rpcOk ? "ok" : "down"} ${s.rpcUrl}`,
     pending > 0 ? `unacked ${pending}` : "",
     s.forkPending ? "reorg" : "",
+    !s.rpcOk && s.lastError ? `(${s.lastError.slice(0, 160)})` : "",
   ].filter(Boolean).join(" ");
 }
 

@@ -120,6 +120,7 @@ Deno.test("a blackholed chain blocks neither another chain nor the system's stop
       "a view of the dead chain with rpcOk=false",
     );
     await waitFor(() => proxy.stats().blackholed >= 2, "calls held by the blackhole");
+    assert.match(system.info(paths.watcher(4103))!.summary, /rpc down .*\(chain 4103: .*no answer/);
     for (let i = 0; i < 3; i++) {
       await mine(other.rpcHttp, 1);
       const n = i + 1;
