@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { maxUint256 } from "viem";
 import { chainWatcherBehavior } from "../../actors/chain_watcher.ts";
 import { devnetConfigToml } from "../../lib/agent/devnet_config.ts";
-import { paths } from "../../lib/agent/messages.ts";
+import { type Hex, paths } from "../../lib/agent/messages.ts";
 import { pendingCount } from "../../lib/chain/cursor.ts";
 import { ChainRpc } from "../../lib/chain/rpc.ts";
 import { chainRpcFor, l1WatcherInit, rollupWatcherInit } from "../../lib/chain/setup.ts";
@@ -148,6 +148,30 @@ Deno.test("the chain watcher on a devnet: delivery, views, reorgs and restart", 
         );
       },
     );
+
+    await t.step("a deeper reorg retracts only the events of the replaced blocks", async () => {
+      const before = log.events.length;
+      const kept = await createRequest(user.a, info.rollups[1], TOKEN);
+      const dropped = await createRequest(user.a, info.rollups[1], 2n * TOKEN);
+      const of = (id: Hex) => () => log.events.slice(before).find((e) => e.id === id);
+      await waitFor(
+        () => of(kept.requestId)() !== undefined && of(dropped.requestId)() !== undefined,
+        "both delivered",
+      );
+      const keptRef = of(kept.requestId)()!.ref;
+      const droppedRef = of(dropped.requestId)()!.ref;
+      await waitFor(() => state().pos.cursor?.n === droppedRef.blockNumber, "both acknowledged");
+      const removedBefore = log.removed.length;
+      // createRequest mines three blocks (mint, approve, create): depth 3 keeps the first request.
+      await rpcCall(a.rpcHttp, "anvil_reorg", [3, []]);
+      await waitFor(
+        () => log.removed.slice(removedBefore).some((r) => r.key === droppedRef.key),
+        "EventRemoved",
+        5_000,
+      );
+      assert.ok(!log.removed.some((r) => r.key === keptRef.key), "the first request stays");
+      assert.ok(state().pos.cursor!.n >= keptRef.blockNumber, "no rollback below the fork point");
+    });
 
     await t.step(
       "unacknowledged events hold the cursor and are sent again after a timeout",
