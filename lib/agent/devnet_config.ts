@@ -72,8 +72,9 @@ export function devnetConfigToml(info: DevnetInfo, o: DevnetConfigOptions): stri
     "",
   ];
   for (const r of info.rollups) {
+    // The ws:// URL feeds new heads (no poll delay on the fill path); http:// takes the calls.
     const urls = o.rpcReplace?.[r.chainId] ??
-      [...(o.rpcOverrides?.[r.chainId] ?? []), r.rpcHttp];
+      [...(o.rpcOverrides?.[r.chainId] ?? []), r.rpcHttp, r.rpcWs];
     const confirmations = o.chainConfirmations?.[r.chainId];
     lines.push(
       "[[chains]]",

@@ -18,6 +18,8 @@ Deno.test("a throwing handler leaves state unchanged and applies no effect", asy
     system.spawn("/observer", "counter");
     system.send("/c", { type: "inc", by: 5 });
     await waitFor(() => system.stateOf<CounterState>("/c")?.n === 5, "n=5");
+    // A restart reloads the last durable snapshot: make n=5 durable first.
+    await system.flush();
     system.send("/c", { type: "boom" });
     system.send("/c", { type: "inc" });
     await waitFor(() => system.stateOf<CounterState>("/c")?.n === 6, "n=6 after the failure");
