@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import type { TxSenderState } from "../../actors/tx_sender.ts";
+import { paths } from "../../lib/agent/messages.ts";
+import { waitFor } from "../support/wait.ts";
+import { CHAIN_ID, deployReverter, minedNonce, OTHER, startHarness } from "./harness.ts";
+
+const SENDER = paths.txSender(CHAIN_ID);
+
+Deno.test("SendTx messages are mined in nonce order and each reported once", async () => {
+  const h = await startHarness();
+  try {
+    for (let i = 0; i < 5; i++) h.sendTx(`pay:${i}`, OTHER, "0x", BigInt(i + 1));
+    const outs = await Promise.all([0, 1, 2, 3, 4].map((i) => h.waitOutcome(`pay:${i}`)));
+    for (const o of outs) {
+      assert.equal(o.status, "mined", JSON.stringify(o));
+      assert.equal(o.purpose, "fill");
+      const tx = await h.client.getTransaction({ hash: o.hash! });
+      assert.equal(tx.to?.toLowerCase(), OTHER);
+    }
+    const nonces = await Promise.all(
+      outs.map(async (o) => (await h.client.getTransaction({ hash: o.hash! })).nonce),
+    );
+    assert.deepEqual([...nonces].sort((a, b) => a - b), [0, 1, 2, 3, 4]);
+    assert.equal(await minedNonce(h), 5);
+    assert.equal(h.outcomes.length, 5);
+    const s = h.system.stateOf<TxSenderState>(SENDER)!;
+    assert.equal(s.nonce, 5);
+    assert.equal(Object.keys(s.records).length, 0);
+    assert.match(h.system.info(SENDER)?.summary ?? "", /nonce 5 pending 0 done 5/);
+  } finally {
+    await h.stop();
+  }
+});
+
+Deno.test("a repeated id sends nothing new and re-reports the known outcome", async () => {
+  const h = await startHarness();
+  try {
+    h.sendTx("fill:a", OTHER);
+    h.sendTx("fill:a", OTHER); // while in flight: no second transaction
+    const first = await h.waitOutcome("fill:a");
+    assert.equal(first.status, "mined");
+    h.sendTx("fill:a", OTHER); // after the outcome: the same outcome again
+    await waitFor(() => h.outcomes.length === 2, "the repeated outcome");
+    assert.deepEqual(h.outcomes[1], first);
+    assert.equal(await minedNonce(h), 1);
+  } finally {
+    await h.stop();
+  }
+});
+
+Deno.test("a revert at gas estimation is reported as reverted with its reason, nothing sent", async () => {
+  const h = await startHarness();
+  try {
+    const reverter = await deployReverter(h, "Already filled");
+    const before = await minedNonce(h);
+    h.sendTx("fill:dup", reverter, "0x12345678", 0n);
+    const o = await h.waitOutcome("fill:dup");
+    assert.equal(o.status, "reverted");
+    assert.equal(o.reason, "Already filled");
+    assert.equal(o.hash, undefined);
+    assert.equal(await minedNonce(h), before);
+    // the next transaction still gets the next nonce (no gap)
+    h.sendTx("pay:after", OTHER);
+    assert.equal((await h.waitOutcome("pay:after")).status, "mined");
+    assert.equal(await minedNonce(h), before + 1);
+  } finally {
+    await h.stop();
+  }
+});
+
+Deno.test("with the lease fence down nothing is sent; once it is back the transaction goes out", async () => {
+  let may = false;
+  const h = await startHarness({ mayBroadcast: () => may });
+  try {
+    h.sendTx("fill:fenced", OTHER);
+    await waitFor(
+      () => h.system.stateOf<TxSenderState>(SENDER)?.held === true,
+      "the sender to report the fence",
+    );
+    assert.match(h.system.info(SENDER)?.summary ?? "", /HELD/);
+    const pending = await h.client.getTransactionCount({
+      address: h.system.stateOf<TxSenderState>(SENDER)!.address,
+      blockTag: "pending",
+    });
+    assert.equal(pending, 0);
+    assert.equal(h.outcomes.length, 0);
+    may = true;
+    const o = await h.waitOutcome("fill:fenced");
+    assert.equal(o.status, "mined");
+    assert.equal(h.system.stateOf<TxSenderState>(SENDER)?.held, false);
+  } finally {
+    await h.stop();
+  }
+});
