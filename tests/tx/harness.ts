@@ -175,3 +175,57 @@ export async function deployReverter(h: Harness, reason: string): Promise<Addres
 export function anvilRpc<T>(h: Harness, method: string, params: unknown[]): Promise<T> {
   return rpcCall<T>(h.anvil.rpcHttp, method, params);
 }
+
+/** An RPC proxy that can hold `eth_sendRawTransaction` calls (never forwarded) or lose replies. */
+export interface RawTxProxy {
+  url: string;
+  /** "pass": forward; "hold": keep the call, never forward it; "lose": forward, never answer. */
+  mode: "pass" | "hold" | "lose";
+  /** Raw transactions that reached the proxy, in order. */
+  raws: Hex[];
+  stop(): Promise<void>;
+}
+
+/** Starts a {@link RawTxProxy} in front of `target` on a free port. */
+export function startRawTxProxy(target: string): RawTxProxy {
+  const never = new Promise<Response>(() => {});
+  const ac = new AbortController();
+  const p: RawTxProxy = {
+    url: "",
+    mode: "pass",
+    raws: [],
+    stop: async () => {
+      ac.abort();
+      await server.finished.catch(() => {});
+    },
+  };
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", signal: ac.signal, onListen: () => {} },
+    async (req) => {
+      const body = await req.text();
+      const parsed = JSON.parse(body) as { method?: string; params?: unknown[] };
+      const raw = parsed.method === "eth_sendRawTransaction";
+      if (raw) p.raws.push(parsed.params![0] as Hex);
+      if (raw && p.mode === "hold") return await Promise.race([never, aborted(ac.signal)]);
+      const res = await fetch(target, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      const text = await res.text();
+      if (raw && p.mode === "lose") return await Promise.race([never, aborted(ac.signal)]);
+      return new Response(text, {
+        status: res.status,
+        headers: { "content-type": "application/json" },
+      });
+    },
+  );
+  p.url = `http://127.0.0.1:${server.addr.port}`;
+  return p;
+}
+
+function aborted(signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(new Response("stopped", { status: 503 })))
+  );
+}
