@@ -72,3 +72,60 @@ Deno.test("a stop after a broadcast whose reply was lost confirms the mined tran
     await proxy?.stop();
   }
 });
+
+Deno.test("SIGKILL after the write-ahead, before the broadcast: after restart exactly one transaction is mined", async () => {
+  const h = await startHarness();
+  const proxy = startRawTxProxy(h.anvil.rpcHttp);
+  let child: Deno.ChildProcess | undefined;
+  try {
+    await h.system.stop();
+    h.tkv.kv.close();
+    proxy.mode = "hold";
+    child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("./crash_child.ts", import.meta.url).pathname,
+        h.tkv.path,
+        proxy.url,
+        String(CHAIN_ID),
+        "fill:crash",
+        OTHER,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    await waitFor(
+      () => proxy.raws.length === 1,
+      "the child's broadcast to reach the proxy",
+      20_000,
+    );
+    child.kill("SIGKILL");
+    await child.status;
+    child = undefined;
+    const raw = proxy.raws[0];
+    assert.equal(await minedNonce(h), 0, "nothing reached the chain");
+    await mine(h.anvil.rpcHttp, 5); // a transaction signed anew would carry other fees
+    await h.tkv.reopen();
+    await h.restart({}, h.anvil.rpcHttp);
+    // the outcome goes to the child's replyTo; the chain and the state tell what happened
+    await waitFor(async () => (await minedNonce(h)) === 1, "the stored transaction to be mined");
+    await waitFor(
+      () =>
+        h.system.stateOf<TxSenderState>(SENDER)?.done.some((d) => d.id === "fill:crash") ===
+          true,
+      "the outcome to be recorded",
+    );
+    const done = h.system.stateOf<TxSenderState>(SENDER)!.done.find((d) => d.id === "fill:crash")!;
+    assert.equal(done.status, "mined");
+    assert.equal(done.hash, keccak256(raw), "the transaction signed before the crash");
+    assert.equal(await minedNonce(h), 1, "exactly one transaction with that nonce");
+  } finally {
+    if (child) {
+      child.kill("SIGKILL");
+      await child.status;
+    }
+    await h.stop();
+    await proxy.stop();
+  }
+});
