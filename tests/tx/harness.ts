@@ -139,36 +139,46 @@ export async function minedNonce(h: Harness): Promise<number> {
   });
 }
 
-/**
- * Deploys a contract whose every call reverts with `Error(reason)`; returns its address.
- * Runtime code: copy the revert payload that follows it into memory and revert with it.
- */
-export async function deployReverter(h: Harness, reason: string): Promise<Address> {
-  const payload = concat([
-    "0x08c379a0",
-    encodeAbiParameters([{ type: "string" }], [reason]),
-  ]);
+/** A revert payload `Error(reason)` and a byte formatter for hand-assembled code. */
+function revertPayload(reason: string): { payload: string; len: number } {
+  const payload = concat(["0x08c379a0", encodeAbiParameters([{ type: "string" }], [reason])]);
   const len = (payload.length - 2) / 2;
-  if (len > 255) throw new Error("revert reason too long for this tiny contract");
-  const b = (n: number) => toHex(n, { size: 1 }).slice(2);
-  // PUSH1 len PUSH1 12 PUSH1 0 CODECOPY PUSH1 len PUSH1 0 REVERT, then the payload
-  const runtime = `0x60${b(len)}600c600039` + `60${b(len)}6000fd` + payload.slice(2);
-  const rlen = (runtime.length - 2) / 2;
+  if (len > 255) throw new Error("revert reason too long for these tiny contracts");
+  return { payload: payload.slice(2), len };
+}
+
+const byte = (n: number) => toHex(n, { size: 1 }).slice(2);
+
+/** Deploys `runtime` (hex without 0x) with a minimal constructor; returns the address. */
+async function deployRuntime(h: Harness, runtime: string): Promise<Address> {
+  const rlen = runtime.length / 2;
   // PUSH1 rlen PUSH1 12 PUSH1 0 CODECOPY PUSH1 rlen PUSH1 0 RETURN, then the runtime
-  const init = `0x60${b(rlen)}600c600039` + `60${b(rlen)}6000f3` + runtime.slice(2);
+  const init = `0x60${byte(rlen)}600c600039` + `60${byte(rlen)}6000f3` + runtime;
   const wallet = createWalletClient({
     account: privateKeyToAccount(
       "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
     ),
     transport: http(h.anvil.rpcHttp),
   });
-  const hash = await wallet.deployContract({
-    abi: [],
-    bytecode: init as Hex,
-    chain: null,
-  });
+  const hash = await wallet.deployContract({ abi: [], bytecode: init as Hex, chain: null });
   const rc = await h.client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   return rc.contractAddress!;
+}
+
+/** Deploys a contract whose every call reverts with `Error(reason)`. */
+export async function deployReverter(h: Harness, reason: string): Promise<Address> {
+  const { payload, len } = revertPayload(reason);
+  // PUSH1 len PUSH1 12 PUSH1 0 CODECOPY PUSH1 len PUSH1 0 REVERT, then the payload
+  return await deployRuntime(h, `60${byte(len)}600c600039` + `60${byte(len)}6000fd` + payload);
+}
+
+/** Deploys a contract that accepts calls until block.timestamp passes `until`, then reverts. */
+export async function deployDeadline(h: Harness, until: number, reason: string): Promise<Address> {
+  const { payload, len } = revertPayload(reason);
+  // TIMESTAMP PUSH4 until LT PUSH1 0x0b JUMPI STOP JUMPDEST, then the revert code at 12
+  const check = `4263${toHex(until, { size: 4 }).slice(2)}10600b57005b`;
+  const revert = `60${byte(len)}6018600039` + `60${byte(len)}6000fd`;
+  return await deployRuntime(h, check + revert + payload);
 }
 
 /** Sends a raw JSON-RPC call to the harness's anvil. */

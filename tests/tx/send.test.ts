@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import type { TxSenderState } from "../../actors/tx_sender.ts";
 import { paths } from "../../lib/agent/messages.ts";
 import { waitFor } from "../support/wait.ts";
-import { CHAIN_ID, deployReverter, minedNonce, OTHER, startHarness } from "./harness.ts";
+import { latestTimestamp, mine, rpcCall, setAutomine } from "../../scripts/devnet/anvil.ts";
+import {
+  CHAIN_ID,
+  deployDeadline,
+  deployReverter,
+  minedNonce,
+  OTHER,
+  startHarness,
+} from "./harness.ts";
 
 const SENDER = paths.txSender(CHAIN_ID);
 
@@ -88,6 +96,29 @@ Deno.test("with the lease fence down nothing is sent; once it is back the transa
     const o = await h.waitOutcome("fill:fenced");
     assert.equal(o.status, "mined");
     assert.equal(h.system.stateOf<TxSenderState>(SENDER)?.held, false);
+  } finally {
+    await h.stop();
+  }
+});
+
+Deno.test("a transaction that reverts when mined is reported reverted with the replayed reason", async () => {
+  const h = await startHarness();
+  try {
+    const now = await latestTimestamp(h.anvil.rpcHttp);
+    const target = await deployDeadline(h, now + 1_000, "Request expired");
+    await setAutomine(h.anvil.rpcHttp, false);
+    h.sendTx("fill:late", target, "0x", 0n);
+    await waitFor(
+      () => h.system.stateOf<TxSenderState>(SENDER)?.records["fill:late"]?.accepted === true,
+      "the transaction to be pooled",
+    );
+    await rpcCall(h.anvil.rpcHttp, "evm_increaseTime", [5_000]);
+    await mine(h.anvil.rpcHttp);
+    const o = await h.waitOutcome("fill:late");
+    assert.equal(o.status, "reverted");
+    assert.equal(o.reason, "Request expired");
+    assert.ok(o.hash && o.blockNumber);
+    assert.equal((await h.client.getTransactionReceipt({ hash: o.hash })).status, "reverted");
   } finally {
     await h.stop();
   }
