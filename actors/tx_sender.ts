@@ -12,21 +12,9 @@ import type { LocalAccount, PublicClient } from "viem";
 import type { Address, Dec, Hex, SendTx, TxOutcome, TxPurpose } from "../lib/agent/messages.ts";
 import { paths } from "../lib/agent/messages.ts";
 import type { Behavior, Ctx, Effect } from "../lib/runtime/types.ts";
-import { backoff, bump, maxBig, txOptions, type TxSenderOptions } from "../lib/tx/options.ts";
-import {
-  broadcast,
-  type BroadcastVerdict,
-  callOf,
-  currentFees,
-  type Fees,
-  pendingNonce,
-  poll,
-  type PollResult,
-  prepare,
-  type Prepared,
-  sign,
-  type Signed,
-} from "../lib/tx/rpc.ts";
+import { backoff, txOptions, type TxSenderOptions } from "../lib/tx/options.ts";
+import { callOf } from "../lib/tx/rpc.ts";
+import { type TxTaskMsg, txTasks } from "../lib/tx/tasks.ts";
 
 const log = getLogger(["tern", "tx"]);
 
@@ -93,19 +81,7 @@ export type TxSenderMsg =
   | { type: "Resume" }
   | { type: "Poll" }
   | { type: "Retry"; id: string }
-  | { type: "Synced"; nonce?: number; error?: string }
-  | { type: "Prepared"; id: string; result?: PreparedJson; error?: string }
-  | { type: "Signed"; id: string; nonce: number; signed?: SignedJson; error?: string }
-  | { type: "Sent"; id: string; hash: Hex; verdict: BroadcastVerdict; error?: string }
-  | { type: "Polled"; result?: PollJson; error?: string };
-
-type PreparedJson = { reverted: string } | {
-  gas: Dec;
-  maxFeePerGas: Dec;
-  maxPriorityFeePerGas: Dec;
-};
-type SignedJson = Signed & { maxFeePerGas: Dec; maxPriorityFeePerGas: Dec };
-type PollJson = PollResult;
+  | TxTaskMsg;
 
 /** What the TxSender needs from outside. */
 export interface TxSenderDeps {
@@ -130,104 +106,47 @@ const MAX_UNDERPRICED_BUMPS = 6;
  */
 export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
   const o = txOptions(deps.options);
-  const may = deps.mayBroadcast ?? (() => true);
   const address = deps.account.address.toLowerCase() as Address;
-  const client = (s: TxSenderState) => deps.publicClientFor(s.chainId);
-  const t = { timeoutMs: o.rpcTimeoutMs };
+  const tasks = txTasks({
+    clientFor: deps.publicClientFor,
+    account: deps.account,
+    options: o,
+    mayBroadcast: deps.mayBroadcast ?? (() => true),
+  });
 
-  const syncTask = (s: TxSenderState, ctx: Ctx): Effect =>
-    ctx.task(
-      "nonce",
-      () => pendingNonce(client(s), address),
-      (r): TxSenderMsg =>
-        r.ok ? { type: "Synced", nonce: r.value } : { type: "Synced", error: r.error },
-      t,
-    );
-
-  const prepareTask = (s: TxSenderState, r: TxRecord, ctx: Ctx): Effect =>
-    ctx.task(
-      `prepare:${r.id}`,
-      () => prepare(client(s), address, callFrom(r), o.gasHeadroomPercent),
-      (res): TxSenderMsg =>
-        res.ok
-          ? { type: "Prepared", id: r.id, result: preparedJson(res.value) }
-          : { type: "Prepared", id: r.id, error: res.error },
-      t,
-    );
-
-  /** Signs the record's call at its nonce; a replacement takes max(bumped, market) fees. */
-  const signTask = (s: TxSenderState, r: TxRecord, ctx: Ctx, extraBumps = 0): Effect => {
-    const nonce = r.nonce!;
-    const last = r.attempts.at(-1);
-    const run = async (): Promise<SignedJson> => {
-      let call, gas: bigint, fees: Fees;
-      if (last) {
-        ({ call, gas } = callOf(last.raw));
-        const market = await currentFees(client(s));
-        let maxFee = BigInt(last.maxFeePerGas), tip = BigInt(last.maxPriorityFeePerGas);
-        for (let i = 0; i <= extraBumps; i++) {
-          maxFee = bump(maxFee, o.feeBumpPercent);
-          tip = bump(tip, o.feeBumpPercent);
-        }
-        fees = {
-          maxFeePerGas: maxBig(maxFee, market.maxFeePerGas),
-          maxPriorityFeePerGas: maxBig(tip, market.maxPriorityFeePerGas),
-        };
-        if (fees.maxPriorityFeePerGas > fees.maxFeePerGas) {
-          fees.maxFeePerGas = fees.maxPriorityFeePerGas;
-        }
-      } else {
-        call = callFrom(r);
-        gas = BigInt(r.gas!);
-        fees = {
-          maxFeePerGas: BigInt(r.fees!.maxFeePerGas),
-          maxPriorityFeePerGas: BigInt(r.fees!.maxPriorityFeePerGas),
-        };
-      }
-      const signed = await sign(deps.account, s.chainId, nonce, call, gas, fees);
-      return {
-        ...signed,
-        maxFeePerGas: fees.maxFeePerGas.toString(),
-        maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
-      };
-    };
-    return ctx.task(
-      `sign:${r.id}`,
-      run,
-      (res): TxSenderMsg =>
-        res.ok
-          ? { type: "Signed", id: r.id, nonce, signed: res.value }
-          : { type: "Signed", id: r.id, nonce, error: res.error },
-      t,
-    );
-  };
-
-  /** Broadcast of the newest attempt, released only once the snapshot holding it is durable. */
-  const sendTask = (s: TxSenderState, r: TxRecord, ctx: Ctx): Effect => {
+  const sendLatest = (s: TxSenderState, r: TxRecord, ctx: Ctx): Effect => {
     const a = r.attempts.at(-1)!;
-    return ctx.task(
-      `send:${r.id}`,
-      () => broadcast(client(s), a.raw, may),
-      (res): TxSenderMsg =>
-        res.ok
-          ? { type: "Sent", id: r.id, hash: a.hash, ...res.value }
-          : { type: "Sent", id: r.id, hash: a.hash, verdict: "error", error: res.error },
-      { ...t, durable: true },
+    return tasks.send(ctx, s.chainId, r.id, a.raw, a.hash);
+  };
+
+  const signRecord = (s: TxSenderState, r: TxRecord, ctx: Ctx, extraBumps = 0): Effect => {
+    const last = r.attempts.at(-1);
+    return tasks.sign(
+      ctx,
+      s.chainId,
+      r.id,
+      r.nonce!,
+      last ? { replace: last, extraBumps } : {
+        first: {
+          call: callFrom(r),
+          gas: BigInt(r.gas!),
+          fees: {
+            maxFeePerGas: BigInt(r.fees!.maxFeePerGas),
+            maxPriorityFeePerGas: BigInt(r.fees!.maxPriorityFeePerGas),
+          },
+        },
+      },
     );
   };
 
-  const pollTask = (s: TxSenderState, ctx: Ctx): Effect => {
-    const inFlight = Object.values(s.records)
-      .filter((r) => r.nonce !== undefined && r.attempts.length > 0)
-      .map((r) => ({ id: r.id, nonce: r.nonce!, hashes: r.attempts.map((a) => a.hash) }));
-    return ctx.task(
-      "poll",
-      () => poll(client(s), address, inFlight, o.confirmations),
-      (res): TxSenderMsg =>
-        res.ok ? { type: "Polled", result: res.value } : { type: "Polled", error: res.error },
-      t,
+  const pollTask = (s: TxSenderState, ctx: Ctx): Effect =>
+    tasks.poll(
+      ctx,
+      s.chainId,
+      Object.values(s.records)
+        .filter((r) => r.nonce !== undefined && r.attempts.length > 0)
+        .map((r) => ({ id: r.id, nonce: r.nonce!, hashes: r.attempts.map((a) => a.hash) })),
     );
-  };
 
   /** Starts whatever work the state calls for: nonce sync, estimates, signing, the poll timer. */
   const pump = (s: TxSenderState, ctx: Ctx, fx: Effect[]): TxSenderState => {
@@ -237,13 +156,13 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
       if (r.busy) continue;
       if (r.phase === "preparing") {
         records[r.id] = { ...r, busy: true };
-        fx.push(prepareTask(next, r, ctx));
+        fx.push(tasks.prepare(ctx, next.chainId, r.id, callFrom(r)));
       }
     }
     if (next.nonce === null) {
       if (!next.syncing && !ctx.timers.has("sync")) {
         next = { ...next, syncing: true };
-        fx.push(syncTask(next, ctx));
+        fx.push(tasks.sync(ctx, next.chainId));
       }
     } else {
       let nonce = next.nonce;
@@ -251,7 +170,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
         if (r.phase !== "ready" || r.busy) continue;
         const rec: TxRecord = { ...r, phase: "signing", busy: true, nonce: nonce++ };
         records[r.id] = rec;
-        fx.push(signTask(next, rec, ctx));
+        fx.push(signRecord(next, rec, ctx));
       }
       next = { ...next, nonce };
     }
@@ -327,7 +246,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
           records[r.id] = rec;
         }
         next = { ...next, records };
-        for (const r of Object.values(records)) if (r.busy) fx.push(sendTask(next, r, ctx));
+        for (const r of Object.values(records)) if (r.busy) fx.push(sendLatest(next, r, ctx));
         if (Object.values(records).some((r) => r.phase === "sent")) {
           next = { ...next, polling: true };
           fx.push(pollTask(next, ctx));
@@ -354,11 +273,11 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
         const r = s.records[msg.id];
         if (!r || r.busy) return s;
         if (r.phase === "sent") {
-          fx.push(sendTask(s, r, ctx));
+          fx.push(sendLatest(s, r, ctx));
           return put(s, { ...r, busy: true });
         }
         if (r.phase === "signing") {
-          fx.push(signTask(s, r, ctx));
+          fx.push(signRecord(s, r, ctx));
           return put(s, { ...r, busy: true });
         }
         return pump(s, ctx, fx);
@@ -369,6 +288,9 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
         if (!msg.result) {
           log.warn("estimate of tx {id} failed: {error}", { id: r.id, error: msg.error });
           return retryLater(s, r, ctx, fx);
+        }
+        if ("failed" in msg.result) {
+          return finish(s, r.id, outcome(r, "failed", { reason: msg.result.failed }), ctx, fx);
         }
         if ("reverted" in msg.result) {
           return finish(s, r.id, outcome(r, "reverted", { reason: msg.result.reverted }), ctx, fx);
@@ -408,7 +330,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
           attempts: [...r.attempts, a],
         };
         const next = put(s, rec);
-        fx.push(sendTask(next, rec, ctx));
+        fx.push(sendLatest(next, rec, ctx));
         return pump(next, ctx, fx);
       }
       case "Sent":
@@ -454,7 +376,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
       case "underpriced": {
         if (r.fails >= MAX_UNDERPRICED_BUMPS) return retryLater(s, idle, ctx, fx);
         const rec: TxRecord = { ...idle, phase: "sent", busy: true, fails: r.fails + 1 };
-        fx.push(signTask(s, rec, ctx, r.fails + 1));
+        fx.push(signRecord(s, rec, ctx, r.fails + 1));
         return put(s, rec);
       }
       case "rejected": {
@@ -548,7 +470,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
           id: r.id,
           ms: ctx.now() - last.at,
         });
-        fx.push(signTask(next, r, ctx));
+        fx.push(signRecord(next, r, ctx));
         next = put(next, { ...r, busy: true, lost: 0 });
       } else if (r.lost !== 0) next = put(next, { ...r, lost: 0 });
     }
@@ -596,15 +518,6 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
 
 function callFrom(r: TxRecord) {
   return { to: r.to, data: r.data ?? "0x", value: BigInt(r.value) };
-}
-
-function preparedJson(p: Prepared): PreparedJson {
-  if (!p.ok) return { reverted: p.reverted };
-  return {
-    gas: p.gas.toString(),
-    maxFeePerGas: p.fees.maxFeePerGas.toString(),
-    maxPriorityFeePerGas: p.fees.maxPriorityFeePerGas.toString(),
-  };
 }
 
 function outcome(

@@ -139,7 +139,8 @@ export async function pendingNonce(client: PublicClient, address: Address): Prom
 /** Outcome of preparing a call: its gas limit and current fees, or the revert that stops it. */
 export type Prepared =
   | { ok: true; gas: bigint; fees: Fees }
-  | { ok: false; reverted: string };
+  | { ok: false; reverted: string }
+  | { ok: false; failed: string };
 
 /** Estimates gas and reads fees in parallel; a revert at estimation is a result, not an error. */
 export async function prepare(
@@ -156,6 +157,10 @@ export async function prepare(
   if ("err" in gas) {
     const reason = revertReason(gas.err);
     if (reason !== undefined) return { ok: false, reverted: reason };
+    // e.g. insufficient funds: no retry helps until the operator acts, so the caller decides
+    if (classifyBroadcastError(gas.err) === "rejected") {
+      return { ok: false, failed: shortError(gas.err) };
+    }
     throw gas.err;
   }
   return {
