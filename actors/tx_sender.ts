@@ -187,8 +187,10 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
     const r = s.records[id];
     const records = { ...s.records };
     delete records[id];
-    const done = [...s.done.filter((d) => d.id !== id), outcome].slice(-o.keepDone);
     fx.push(ctx.cancelTimer(`retry:${id}`));
+    // a gap filler (no replyTo) is internal: nobody waits for it, no outcome is kept
+    if (r && r.replyTo === "") return { ...s, records };
+    const done = [...s.done.filter((d) => d.id !== id), outcome].slice(-o.keepDone);
     if (r) fx.push(ctx.send(r.replyTo, outcome, { durable: true }));
     log.info("tx {id} {status} {hash} {reason}", {
       id,
@@ -381,15 +383,17 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
       }
       case "rejected": {
         log.error("tx {id} rejected by the node: {error}", { id: r.id, error: msg.error });
-        if (r.attempts.length > 1) return put(s, idle); // an earlier attempt is still pooled
-        const next = finish(
-          s,
-          r.id,
-          outcome(r, "failed", { hash: msg.hash, reason: msg.error }),
-          ctx,
-          fx,
-        );
-        return pump({ ...next, nonce: null }, ctx, fx); // the nonce was never used: resync
+        // an earlier attempt is still pooled, or a gap filler waits for the operator (funds)
+        if (r.attempts.length > 1 || r.replyTo === "") return retryLater(s, idle, ctx, fx);
+        const failed = outcome(r, "failed", { hash: msg.hash, reason: msg.error });
+        const next = finish(s, r.id, failed, ctx, fx);
+        const later = Object.values(next.records).some((x) => (x.nonce ?? -1) > r.nonce!);
+        if (!later) return pump({ ...next, nonce: null }, ctx, fx); // unused nonce: resync
+        // Later nonces are in flight and would wait forever behind the hole: fill it with a
+        // zero-value transfer to ourselves at the same nonce.
+        const filler = gapFiller(r, address);
+        fx.push(signRecord(next, filler, ctx));
+        return put(next, filler);
       }
       case "error":
         log.warn("broadcast of tx {id} failed: {error}", { id: r.id, error: msg.error });
@@ -439,6 +443,10 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
         const lost = r.lost + 1;
         if (lost < LOST_POLLS || r.busy) {
           next = put(next, { ...r, lost });
+          continue;
+        }
+        if (r.replyTo === "") {
+          next = finish(next, r.id, outcome(r, "failed", {}), ctx, fx); // the hole is filled
           continue;
         }
         log.warn(
@@ -518,6 +526,28 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
 
 function callFrom(r: TxRecord) {
   return { to: r.to, data: r.data ?? "0x", value: BigInt(r.value) };
+}
+
+/** A 0-value self-transfer that takes `r`'s nonce so the transactions after it can be mined. */
+function gapFiller(r: TxRecord, self: Address): TxRecord {
+  const last = r.attempts.at(-1)!;
+  return {
+    id: `gap:${r.nonce}`,
+    purpose: r.purpose,
+    replyTo: "",
+    to: self,
+    data: "0x",
+    value: "0",
+    phase: "signing",
+    busy: true,
+    gas: "21000",
+    fees: { maxFeePerGas: last.maxFeePerGas, maxPriorityFeePerGas: last.maxPriorityFeePerGas },
+    nonce: r.nonce,
+    attempts: [],
+    accepted: false,
+    fails: 0,
+    lost: 0,
+  };
 }
 
 function outcome(

@@ -13,6 +13,7 @@ import {
   encodeAbiParameters,
   type Hex,
   http,
+  parseTransaction,
   type PublicClient,
   toHex,
 } from "viem";
@@ -193,6 +194,8 @@ export interface RawTxProxy {
   mode: "pass" | "hold" | "lose";
   /** Raw transactions that reached the proxy, in order. */
   raws: Hex[];
+  /** Answer the first raw transaction with this nonce as a node short of funds would. */
+  refuseNonce?: number;
   stop(): Promise<void>;
 }
 
@@ -216,6 +219,14 @@ export function startRawTxProxy(target: string): RawTxProxy {
       const parsed = JSON.parse(body) as { method?: string; params?: unknown[] };
       const raw = parsed.method === "eth_sendRawTransaction";
       if (raw) p.raws.push(parsed.params![0] as Hex);
+      if (raw && parseTransaction(parsed.params![0] as Hex).nonce === p.refuseNonce) {
+        p.refuseNonce = undefined;
+        return Response.json({
+          jsonrpc: "2.0",
+          id: (parsed as { id?: unknown }).id,
+          error: { code: -32003, message: "insufficient funds for gas * price + value" },
+        });
+      }
       if (raw && p.mode === "hold") return await Promise.race([never, aborted(ac.signal)]);
       const res = await fetch(target, {
         method: "POST",
