@@ -244,11 +244,18 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
         for (const r of Object.values(s.records)) {
           let rec: TxRecord = { ...r, busy: false };
           if (rec.attempts.length > 0) rec = { ...rec, phase: "sent", busy: true };
-          else if (rec.phase === "signing") rec = { ...rec, phase: "ready", nonce: undefined };
           records[r.id] = rec;
         }
         next = { ...next, records };
-        for (const r of Object.values(records)) if (r.busy) fx.push(sendLatest(next, r, ctx));
+        for (const r of Object.values(records)) {
+          if (r.busy) fx.push(sendLatest(next, r, ctx));
+          // Keeps its nonce: nothing was sent for it, and a new nonce would leave a hole that
+          // stalls the transactions signed after it.
+          else if (r.phase === "signing") {
+            fx.push(signRecord(next, r, ctx));
+            next = put(next, { ...r, busy: true });
+          }
+        }
         if (Object.values(records).some((r) => r.phase === "sent")) {
           next = { ...next, polling: true };
           fx.push(pollTask(next, ctx));
@@ -420,7 +427,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
       return { ...next, pollFails };
     }
     next = { ...next, pollFails: 0 };
-    const { latestNonce, receipts } = msg.result;
+    const { latestNonce, receipts, unconfirmed } = msg.result;
     const seen = new Set<string>();
     for (const rc of receipts) {
       const r = next.records[rc.id];
@@ -438,7 +445,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
     let resync = false;
     for (const r of Object.values(next.records)) {
       if (r.phase !== "sent" || r.nonce === undefined) continue;
-      if (r.nonce < latestNonce) {
+      if (r.nonce < latestNonce && !unconfirmed.includes(r.id)) {
         // Spent on chain, none of our attempts mined: another sender took it (or a reorg).
         const lost = r.lost + 1;
         if (lost < LOST_POLLS || r.busy) {

@@ -244,6 +244,8 @@ export interface PollResult {
   latestNonce: number;
   head: number;
   receipts: SeenReceipt[];
+  /** Ids with a receipt that still lacks confirmations (mined, not reported yet). */
+  unconfirmed: string[];
 }
 
 /**
@@ -259,10 +261,11 @@ export async function poll(
 ): Promise<PollResult> {
   const [latestNonce, head] = await Promise.all([
     client.getTransactionCount({ address, blockTag: "latest" }),
-    confirmations > 1 ? client.getBlockNumber().then(Number) : Promise.resolve(0),
+    confirmations > 1 ? client.getBlockNumber({ cacheTime: 0 }).then(Number) : Promise.resolve(0),
   ]);
   const due = inFlight.filter((r) => r.nonce < latestNonce);
   const receipts: SeenReceipt[] = [];
+  const unconfirmed: string[] = [];
   await Promise.all(due.flatMap((r) =>
     r.hashes.map(async (hash) => {
       let rc;
@@ -273,7 +276,10 @@ export async function poll(
         throw err;
       }
       const blockNumber = Number(rc.blockNumber);
-      if (confirmations > 1 && head - blockNumber + 1 < confirmations) return;
+      if (confirmations > 1 && head - blockNumber + 1 < confirmations) {
+        unconfirmed.push(r.id);
+        return;
+      }
       const seen: SeenReceipt = { id: r.id, hash, status: rc.status, blockNumber };
       if (rc.status === "reverted") {
         seen.reason = await replayReason(client, address, hash, rc.blockNumber);
@@ -281,7 +287,7 @@ export async function poll(
       receipts.push(seen);
     })
   ));
-  return { latestNonce, head, receipts };
+  return { latestNonce, head, receipts, unconfirmed };
 }
 
 async function replayReason(

@@ -123,3 +123,22 @@ Deno.test("a transaction that reverts when mined is reported reverted with the r
     await h.stop();
   }
 });
+
+Deno.test("with confirmations = 3 the outcome waits for two more blocks and nothing is re-sent", async () => {
+  const h = await startHarness({ options: { receiptPollMs: 20, confirmations: 3 } });
+  try {
+    h.sendTx("fill:conf", OTHER);
+    await waitFor(async () => (await minedNonce(h)) === 1, "the transaction to be mined");
+    // a negative can only be observed over time: ~15 polls see the receipt short of confirmations
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(h.outcomes.length, 0);
+    const rec = h.system.stateOf<TxSenderState>(SENDER)!.records["fill:conf"];
+    assert.equal(rec.attempts.length, 1, "a mined transaction is not taken for a lost nonce");
+    await mine(h.anvil.rpcHttp, 2);
+    const o = await h.waitOutcome("fill:conf");
+    assert.equal(o.status, "mined");
+    assert.equal(await minedNonce(h), 1);
+  } finally {
+    await h.stop();
+  }
+});

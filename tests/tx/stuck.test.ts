@@ -43,7 +43,10 @@ Deno.test("the first attempt mined after a replacement was sent is still recogni
   try {
     await setAutomine(h.anvil.rpcHttp, false);
     h.sendTx("fill:first", OTHER);
-    await waitFor(() => (record(h, "fill:first")?.attempts.length ?? 0) >= 2, "a replacement");
+    await waitFor(() => {
+      const r = record(h, "fill:first");
+      return (r?.attempts.length ?? 0) >= 2 && r?.accepted === true;
+    }, "a replacement the node took");
     const first = record(h, "fill:first")!.attempts[0];
     // the replacement vanishes from the pool; the first attempt comes back and is mined
     await rpcCall(h.anvil.rpcHttp, "anvil_dropAllTransactions", []);
