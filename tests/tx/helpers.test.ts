@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { BaseError } from "viem";
 import { backoff, bump, txOptions } from "../../lib/tx/options.ts";
+import { outcomeMeaning, revertMeaning } from "../../lib/tx/reverts.ts";
 import { classifyBroadcastError, revertReason } from "../../lib/tx/rpc.ts";
 
 Deno.test("a fee bump raises by at least the percentage, rounding up, and by at least 1 wei", () => {
@@ -37,4 +38,21 @@ Deno.test("a revert reason is decoded from Error(string) data or the node's text
   assert.equal(revertReason(new Error("execution reverted")), "reverted");
   assert.equal(revertReason(new Error("The request took too long to respond.")), undefined);
   assert.equal(revertReason(new Error("HTTP request failed. Status: 500")), undefined);
+});
+
+Deno.test("Beamer revert strings map to what the requester does next", () => {
+  assert.equal(revertMeaning("Already filled"), "already_done");
+  assert.equal(revertMeaning("Claim period not finished"), "too_early");
+  assert.equal(revertMeaning("Request cannot be claimed anymore"), "too_late");
+  assert.equal(revertMeaning("Not allowed"), "not_allowed");
+  assert.equal(revertMeaning("Fill valid"), "fill_valid");
+  assert.equal(revertMeaning("ERC20: insufficient allowance"), "funds");
+  assert.equal(revertMeaning("something new"), "other");
+  assert.equal(revertMeaning(undefined), "other");
+  const base = { type: "TxOutcome", id: "fill:x", purpose: "fill" } as const;
+  assert.equal(
+    outcomeMeaning({ ...base, status: "reverted", reason: "Already filled" }),
+    "already_done",
+  );
+  assert.equal(outcomeMeaning({ ...base, status: "mined" }), undefined);
 });
