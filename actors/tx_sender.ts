@@ -9,12 +9,22 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { LocalAccount, PublicClient } from "viem";
-import type { Address, Dec, Hex, SendTx, TxOutcome, TxPurpose } from "../lib/agent/messages.ts";
+import type { Address, SendTx, TxOutcome } from "../lib/agent/messages.ts";
 import { paths } from "../lib/agent/messages.ts";
 import type { Behavior, Ctx, Effect } from "../lib/runtime/types.ts";
 import { backoff, txOptions, type TxSenderOptions } from "../lib/tx/options.ts";
 import { callOf } from "../lib/tx/rpc.ts";
+import {
+  callFrom,
+  gapFiller,
+  outcome,
+  statusReport,
+  type TxAttempt,
+  type TxRecord,
+} from "../lib/tx/records.ts";
 import { type TxTaskMsg, txTasks } from "../lib/tx/tasks.ts";
+
+export type { TxAttempt, TxRecord };
 
 const log = getLogger(["tern", "tx"]);
 
@@ -24,38 +34,6 @@ export const TX_SENDER_KIND = "tx_sender";
 /** Init of a TxSender: the chain it sends on (the account comes from the deps). */
 export interface TxSenderInit {
   chainId: number;
-}
-
-/** One signed attempt of a transaction; all attempts of a record share its nonce. */
-export interface TxAttempt {
-  hash: Hex;
-  raw: Hex;
-  maxFeePerGas: Dec;
-  maxPriorityFeePerGas: Dec;
-  /** Wall ms when signed; the stuck clock runs from here. */
-  at: number;
-}
-
-/** A SendTx being worked on. `data` is dropped once an attempt holds it (snapshot size). */
-export interface TxRecord {
-  id: string;
-  purpose: TxPurpose;
-  replyTo: string;
-  to: Address;
-  data?: Hex;
-  value: Dec;
-  /** queued → preparing → ready → signing → sent; `busy` marks a task in flight. */
-  phase: "preparing" | "ready" | "signing" | "sent";
-  busy: boolean;
-  gas?: Dec;
-  fees?: { maxFeePerGas: Dec; maxPriorityFeePerGas: Dec };
-  nonce?: number;
-  attempts: TxAttempt[];
-  /** The newest attempt was accepted by the node at least once. */
-  accepted: boolean;
-  /** Consecutive failures (backoff) and consecutive polls that saw the nonce spent elsewhere. */
-  fails: number;
-  lost: number;
 }
 
 /** The TxSender's state (its snapshot). */
@@ -373,7 +351,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
             chainId: s.chainId,
             id: r.id,
           });
-          fx.push(ctx.send(paths.status, statusReport(s.chainId, r, "held")));
+          fx.push(ctx.send(paths.status, statusReport(s.chainId, r, "held", ctx.now())));
         }
         return retryLater({ ...s, held: true }, idle, ctx, fx);
       }
@@ -529,54 +507,4 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
       ` done ${s.done.length}${s.held ? " HELD (lease lost)" : ""}`,
   };
   return [behavior as Behavior];
-}
-
-function callFrom(r: TxRecord) {
-  return { to: r.to, data: r.data ?? "0x", value: BigInt(r.value) };
-}
-
-/** A 0-value self-transfer that takes `r`'s nonce so the transactions after it can be mined. */
-function gapFiller(r: TxRecord, self: Address): TxRecord {
-  const last = r.attempts.at(-1)!;
-  return {
-    id: `gap:${r.nonce}`,
-    purpose: r.purpose,
-    replyTo: "",
-    to: self,
-    data: "0x",
-    value: "0",
-    phase: "signing",
-    busy: true,
-    gas: "21000",
-    fees: { maxFeePerGas: last.maxFeePerGas, maxPriorityFeePerGas: last.maxPriorityFeePerGas },
-    nonce: r.nonce,
-    attempts: [],
-    accepted: false,
-    fails: 0,
-    lost: 0,
-  };
-}
-
-function outcome(
-  r: TxRecord,
-  status: TxOutcome["status"],
-  extra: { hash?: Hex; blockNumber?: number; reason?: string },
-): TxOutcome {
-  const o: TxOutcome = { type: "TxOutcome", id: r.id, purpose: r.purpose, status };
-  if (extra.hash) o.hash = extra.hash;
-  if (extra.blockNumber !== undefined) o.blockNumber = extra.blockNumber;
-  if (extra.reason !== undefined) o.reason = extra.reason;
-  return o;
-}
-
-function statusReport(chainId: number, r: TxRecord, state: string) {
-  return {
-    type: "Status",
-    kind: "tx",
-    id: r.id,
-    state,
-    chainId,
-    at: new Date().toISOString(),
-    details: { purpose: r.purpose, nonce: r.nonce, hash: r.attempts.at(-1)?.hash },
-  };
 }
