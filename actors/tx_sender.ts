@@ -94,7 +94,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
 
   const sendLatest = (s: TxSenderState, r: TxRecord, ctx: Ctx): Effect => {
     const a = r.attempts.at(-1)!;
-    return tasks.send(ctx, s.chainId, r.id, a.raw, a.hash);
+    return tasks.send(ctx, s.chainId, r.id, a.raw!, a.hash);
   };
 
   const signRecord = (s: TxSenderState, r: TxRecord, ctx: Ctx, extraBumps = 0): Effect => {
@@ -104,7 +104,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
       s.chainId,
       r.id,
       r.nonce!,
-      last ? { replace: last, extraBumps } : {
+      last ? { replace: { ...last, raw: last.raw! }, extraBumps } : {
         first: {
           call: callFrom(r),
           gas: BigInt(r.gas!),
@@ -199,6 +199,19 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
           return s;
         }
         if (s.records[msg.id]) return s; // in flight: its outcome will be reported once
+        if (Object.keys(s.records).length >= o.maxInFlight) {
+          // backpressure instead of a snapshot past KV's 64 KiB value limit
+          const busy: TxOutcome = {
+            type: "TxOutcome",
+            id: msg.id,
+            purpose: msg.purpose,
+            status: "failed",
+            reason:
+              `busy: ${o.maxInFlight} transactions in flight on chain ${s.chainId}; send again later`,
+          };
+          fx.push(ctx.send(msg.replyTo, busy, { durable: true }));
+          return s;
+        }
         const r: TxRecord = {
           id: msg.id,
           purpose: msg.purpose,
@@ -314,7 +327,8 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
           phase: "sent",
           busy: true,
           accepted: false,
-          attempts: [...r.attempts, a],
+          // older attempts keep hash and fees only: the snapshot must stay under 64 KiB
+          attempts: [...r.attempts.map(({ raw: _, ...old }) => old), a],
         };
         const next = put(s, rec);
         fx.push(sendLatest(next, rec, ctx));
@@ -438,7 +452,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
           "nonce {nonce} of tx {id} was spent by another transaction; re-sending with a new nonce",
           { nonce: r.nonce, id: r.id },
         );
-        const call = callOf(r.attempts.at(-1)!.raw);
+        const call = callOf(r.attempts.at(-1)!.raw!);
         const last = r.attempts.at(-1)!;
         next = put(next, {
           ...r,

@@ -20,13 +20,21 @@ export interface TxSenderOptions {
   gasHeadroomPercent: number;
   /** Outcomes kept for repeated ids (the snapshot must stay below 64 KiB). */
   keepDone: number;
+  /**
+   * Transactions in flight at most; a SendTx beyond it is answered `failed` (reason `busy`) and
+   * may be sent again later. Bounds the snapshot: about 1.2 KB per fill in flight.
+   */
+  maxInFlight: number;
   /** First retry delay after an RPC failure; doubles per failure up to `backoffMaxMs`. */
   backoffMinMs: number;
   /** Upper bound of the retry delay. */
   backoffMaxMs: number;
 }
 
-/** Defaults: 12.5 % bumps after 30 s, polls every second, 1 confirmation, 5 s RPC timeout. */
+/**
+ * Defaults: 12.5 % bumps after 30 s, polls every second, 1 confirmation, 5 s RPC timeout; 24 in
+ * flight and 64 outcomes kept make a snapshot of at most about 45 KB.
+ */
 export const DEFAULT_TX_OPTIONS: TxSenderOptions = {
   feeBumpPercent: 12.5,
   stuckAfterMs: 30_000,
@@ -34,7 +42,8 @@ export const DEFAULT_TX_OPTIONS: TxSenderOptions = {
   confirmations: 1,
   rpcTimeoutMs: 5_000,
   gasHeadroomPercent: 20,
-  keepDone: 100,
+  keepDone: 64,
+  maxInFlight: 24,
   backoffMinMs: 200,
   backoffMaxMs: 10_000,
 };

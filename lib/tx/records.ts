@@ -10,7 +10,8 @@ import type { Address, Dec, Hex, StatusReport, TxOutcome, TxPurpose } from "../a
 /** One signed attempt of a transaction; all attempts of a record share its nonce. */
 export interface TxAttempt {
   hash: Hex;
-  raw: Hex;
+  /** Kept for the newest attempt only (the one re-broadcast); older ones are watched by hash. */
+  raw?: Hex;
   maxFeePerGas: Dec;
   maxPriorityFeePerGas: Dec;
   /** Wall ms when signed; the stuck clock runs from here. */

@@ -43,14 +43,20 @@ Deno.test("the first attempt mined after a replacement was sent is still recogni
   try {
     await setAutomine(h.anvil.rpcHttp, false);
     h.sendTx("fill:first", OTHER);
+    await waitFor(() => record(h, "fill:first")?.attempts.length === 1, "the first attempt");
+    const first = record(h, "fill:first")!.attempts[0];
     await waitFor(() => {
       const r = record(h, "fill:first");
       return (r?.attempts.length ?? 0) >= 2 && r?.accepted === true;
     }, "a replacement the node took");
-    const first = record(h, "fill:first")!.attempts[0];
+    assert.equal(
+      record(h, "fill:first")!.attempts[0].raw,
+      undefined,
+      "only the newest raw is kept",
+    );
     // the replacement vanishes from the pool; the first attempt comes back and is mined
     await rpcCall(h.anvil.rpcHttp, "anvil_dropAllTransactions", []);
-    await rpcCall(h.anvil.rpcHttp, "eth_sendRawTransaction", [first.raw]);
+    await rpcCall(h.anvil.rpcHttp, "eth_sendRawTransaction", [first.raw!]);
     await mine(h.anvil.rpcHttp);
     const o = await h.waitOutcome("fill:first");
     assert.equal(o.status, "mined");
@@ -110,6 +116,43 @@ Deno.test("replacement underpriced against a foreign pooled transaction is answe
     assert.equal(o.status, "mined");
     assert.equal((await h.client.getTransaction({ hash: o.hash! })).nonce, 0);
     assert.equal(await minedNonce(h), 1);
+  } finally {
+    await h.stop();
+  }
+});
+
+Deno.test("thirty fills in flight, each replaced once, keep the snapshot under 64 KiB; more are refused busy", async () => {
+  const h = await startHarness({
+    options: { receiptPollMs: 30, stuckAfterMs: 400, maxInFlight: 30 },
+  });
+  try {
+    await setAutomine(h.anvil.rpcHttp, false);
+    // a fillRequest call is a selector and five words
+    const data = `0x${"ab".repeat(4 + 5 * 32)}` as const;
+    for (let i = 0; i < 32; i++) h.sendTx(`fill:${i}`, OTHER, data, 0n);
+    await waitFor(() => h.outcomes.length === 2, "two refusals");
+    for (const o of h.outcomes) {
+      assert.equal(o.status, "failed");
+      assert.match(o.reason ?? "", /^busy: 30 transactions in flight/);
+    }
+    assert.deepEqual(h.outcomes.map((o) => o.id).sort(), ["fill:30", "fill:31"]);
+    h.outcomes.length = 0;
+    await waitFor(
+      () => {
+        const recs = Object.values(h.system.stateOf<TxSenderState>(SENDER)!.records);
+        return recs.length === 30 && recs.every((r) => r.attempts.length >= 2 && r.accepted);
+      },
+      "every fill to be replaced once",
+      15_000,
+    );
+    const size = JSON.stringify(h.system.stateOf<TxSenderState>(SENDER)).length;
+    // 30 in flight plus 64 kept outcomes of ~250 bytes must fit in 64 KiB
+    assert.ok(size + 64 * 260 < 60 * 1024, `snapshot of ${size} bytes`);
+    assert.equal(h.system.metrics.writeFailures, 0);
+    await mine(h.anvil.rpcHttp);
+    await waitFor(() => h.outcomes.length === 30, "every outcome", 15_000);
+    assert.ok(h.outcomes.every((o) => o.status === "mined"));
+    assert.equal(await minedNonce(h), 30);
   } finally {
     await h.stop();
   }
