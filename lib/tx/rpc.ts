@@ -150,7 +150,15 @@ export async function prepare(
   headroomPercent: number,
 ): Promise<Prepared> {
   const [gas, fees] = await Promise.all([
-    client.estimateGas({ account, to: call.to, data: call.data, value: call.value })
+    // against the pending state, so a call that depends on our own pooled transaction (a fill
+    // right after its approve) estimates as it will run
+    client.estimateGas({
+      account,
+      to: call.to,
+      data: call.data,
+      value: call.value,
+      blockTag: "pending",
+    })
       .then((g) => ({ g }), (err) => ({ err })),
     client.estimateFeesPerGas(),
   ]);

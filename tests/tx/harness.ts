@@ -182,6 +182,20 @@ export async function deployDeadline(h: Harness, until: number, reason: string):
   return await deployRuntime(h, check + revert + payload);
 }
 
+/**
+ * Deploys a contract that reverts `Error(reason)` until a call with non-empty data sets its flag;
+ * a call with empty data then succeeds.
+ */
+export async function deployLatch(h: Harness, reason: string): Promise<Address> {
+  const { payload, len } = revertPayload(reason);
+  // CALLDATASIZE PUSH1 set JUMPI PUSH1 0 SLOAD PUSH1 ok JUMPI <revert> set: SSTORE(0,1) STOP ok: STOP
+  const head = "36601657" + "600054601d57";
+  const revert = `60${byte(len)}601f600039` + `60${byte(len)}6000fd`;
+  const set = "5b600160005500";
+  const ok = "5b00";
+  return await deployRuntime(h, head + revert + set + ok + payload);
+}
+
 /** Sends a raw JSON-RPC call to the harness's anvil. */
 export function anvilRpc<T>(h: Harness, method: string, params: unknown[]): Promise<T> {
   return rpcCall<T>(h.anvil.rpcHttp, method, params);

@@ -6,6 +6,7 @@ import { latestTimestamp, mine, rpcCall, setAutomine } from "../../scripts/devne
 import {
   CHAIN_ID,
   deployDeadline,
+  deployLatch,
   deployReverter,
   minedNonce,
   OTHER,
@@ -138,6 +139,34 @@ Deno.test("with confirmations = 3 the outcome waits for two more blocks and noth
     const o = await h.waitOutcome("fill:conf");
     assert.equal(o.status, "mined");
     assert.equal(await minedNonce(h), 1);
+  } finally {
+    await h.stop();
+  }
+});
+
+// anvil estimates against the pending state by default; geth against the latest block, which is why
+// the sender asks for "pending" explicitly. This fails if the estimate ever runs on "latest".
+Deno.test("a call that depends on our own pooled transaction is estimated against it", async () => {
+  const h = await startHarness();
+  try {
+    const latch = await deployLatch(h, "Not set");
+    await setAutomine(h.anvil.rpcHttp, false);
+    h.sendTx("approve:x", latch, "0x01", 0n);
+    await waitFor(
+      () => h.system.stateOf<TxSenderState>(SENDER)?.records["approve:x"]?.accepted === true,
+      "the first transaction to be pooled",
+    );
+    h.sendTx("fill:x", latch, "0x", 0n);
+    await waitFor(
+      () =>
+        h.system.stateOf<TxSenderState>(SENDER)?.records["fill:x"]?.accepted === true ||
+        h.outcomes.length > 0,
+      "the second transaction to be pooled",
+    );
+    assert.deepEqual(h.outcomes, [], "not reverted at estimation");
+    await mine(h.anvil.rpcHttp);
+    assert.equal((await h.waitOutcome("approve:x")).status, "mined");
+    assert.equal((await h.waitOutcome("fill:x")).status, "mined");
   } finally {
     await h.stop();
   }
