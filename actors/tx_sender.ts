@@ -229,6 +229,13 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
         return pump(put(s, r), ctx, fx);
       }
       case "Resume": {
+        if (s.address !== address) {
+          throw new Error(
+            `${ctx.self} holds transactions of account ${s.address}, but the configured account ` +
+              `is ${address}: start with the data directory of ${address}, or finish ${s.address}'s ` +
+              `transactions first`,
+          );
+        }
         // Tasks of the previous life are gone: clear their flags, re-broadcast what was signed.
         const records: Record<string, TxRecord> = {};
         let next: TxSenderState = { ...s, syncing: false, polling: false, nonce: null };

@@ -106,3 +106,14 @@ Deno.test("an estimate that reverts finishes the record with its reason and take
     reason: "Already filled",
   });
 });
+
+Deno.test("a snapshot of another account is refused with the cause and the fix", () => {
+  const s0: TxSenderState = {
+    ...behavior.initial({ chainId: 1 }, "/chain:1/tx"),
+    address: "0x0000000000000000000000000000000000000001",
+  };
+  assert.throws(
+    () => behavior.handle(s0, { type: "Resume" }, ctx),
+    /holds transactions of account 0x0+1, but the configured account is 0xf39f.*data directory/,
+  );
+});
