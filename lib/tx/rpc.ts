@@ -15,6 +15,7 @@ import {
   parseTransaction,
   type PublicClient,
 } from "viem";
+import { withHeadroom } from "./options.ts";
 
 /** The call a SendTx asks for. */
 export interface TxCall {
@@ -173,7 +174,7 @@ export async function prepare(
   }
   return {
     ok: true,
-    gas: (gas.g * BigInt(100 + Math.ceil(headroomPercent))) / 100n,
+    gas: withHeadroom(gas.g, headroomPercent),
     fees: { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas },
   };
 }
