@@ -181,12 +181,10 @@ Deno.test("a state at every bound of the bookkeeping stays well under KV's 64 Ki
   assert.ok(bytes < 48 * 1024, `${bytes} bytes`);
 });
 
-Deno.test("cutting a very large read is linear in its events", () => {
+Deno.test("cutting a very large read keeps the first events that fit", () => {
   const events: DecodedEvent[] = [];
   for (let n = 1; n <= 5_000; n++) for (let i = 0; i < 4; i++) events.push(ev(n, i));
-  const started = performance.now();
   const r = limitRead({ to: block(5_000), ts: 6_000, events, blocks: [] }, 128, (n) => 1000 + n);
-  assert.ok(performance.now() - started < 1_000, "a quadratic cut takes seconds here");
   assert.equal(r.events.length, 128);
   assert.deepEqual(r.to, block(32));
 });

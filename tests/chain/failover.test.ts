@@ -214,10 +214,8 @@ Deno.test("new heads arrive over the WebSocket and close() ends a pending wait a
     const n = await first;
     assert.ok(n >= 1);
     const pending = rpc.nextHead(n + 100, signal);
-    const started = performance.now();
     await rpc.close();
-    await assert.rejects(pending);
-    assert.ok(performance.now() - started < 100);
+    await assert.rejects(pending, "close ends a pending wait for a head");
   } finally {
     await rpc.close();
     await chain.stop();

@@ -106,13 +106,10 @@ Deno.test("the chain watcher on a devnet: delivery, views, reorgs and restart", 
             3600n,
           ],
         });
-        const mined = performance.now();
         await waitFor(() => log.events.length > before, "the event", 5_000);
         const got = log.events[before];
         assert.equal(got.type, "RequestCreated");
         assert.equal(got.ref.txHash, hash.toLowerCase());
-        const latency = got.at - mined;
-        assert.ok(latency < 50, `delivered ${latency.toFixed(1)} ms after the block`);
         await waitFor(() => pendingCount(state().pos) === 0, "acknowledged");
         assert.equal(state().pos.cursor!.n, got.ref.blockNumber);
       },
