@@ -29,12 +29,13 @@ export async function readOutboxes(
   prefix: Deno.KvKey = OUTBOX_PREFIX,
 ): Promise<OutboxView[]> {
   const out: OutboxView[] = [];
-  let start: Deno.KvKey = prefix;
+  let start: Deno.KvKey | undefined;
   // Walk agent ids one at a time: each id's entries sort before the next id's, and `true` sorts
   // after every string and number key part, so [...prefix, id, true] skips the rest of an id.
   for (let guard = 0; guard < 1000; guard++) {
     let first: Deno.KvKey | null = null;
-    for await (const e of kv.list({ prefix, start }, { limit: 1 })) first = e.key;
+    const sel = start === undefined ? { prefix } : { prefix, start };
+    for await (const e of kv.list(sel, { limit: 1 })) first = e.key;
     if (first === null || first.length <= prefix.length) break;
     const agentId = first[prefix.length];
     const meta = (await kv.get<Record<string, number | string>>([...prefix, agentId, "meta"]))
