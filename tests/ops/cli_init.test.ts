@@ -46,7 +46,7 @@ Deno.test("init writes a template and a keystore; config check; secrets never sh
 
     const again = keep("init again", await tern(["init"], { cwd: dir, env }));
     assert.equal(again.code, 2);
-    assert.match(again.stderr, /tern.toml already exists\n  hint: choose another path/);
+    assert.match(again.stderr, /tern.toml already exists\n {2}hint: choose another path/);
 
     // The template still holds placeholders: every one is reported with a hint.
     const tmpl = keep("check template", await tern(["config", "check", "tern.toml"], { cwd: dir }));
@@ -79,7 +79,7 @@ Deno.test("init writes a template and a keystore; config check; secrets never sh
       await tern(["init", "-c", "y.toml", "-k", "y.json"], { cwd: dir }),
     );
     assert.equal(noPw.code, 1);
-    assert.match(noPw.stderr, /no password for the keystore\n  hint: set TERN_KEYSTORE_PASSWORD/);
+    assert.match(noPw.stderr, /no password for the keystore\n {2}hint: set TERN_KEYSTORE_PASSWORD/);
 
     // Inspection of a KV and /metrics of an inspector in the same directory.
     const kv = await Deno.openKv(`${dir}/tern.kv`);

@@ -48,7 +48,7 @@ Deno.test("--help on every command exits 0 with its usage; bad flags exit 2", as
   assert.match(bad[0].stderr, /unknown option '--bogus'/);
   assert.match(bad[2].stderr, /missing required argument 'id'/);
   assert.match(bad[3].stderr, /Allowed choices are json, text/);
-  assert.match(bad[4].stderr, /no agent to inspect\n  hint: use --url/);
+  assert.match(bad[4].stderr, /no agent to inspect\n {2}hint: use --url/);
 });
 
 Deno.test("offline: tree, actor, requests, request, claims, outbox from a KV file", async () => {
@@ -152,7 +152,7 @@ Deno.test("over HTTP: --url reads a running agent; an unreachable one fails with
     assert.match(claims.stdout, /claimer_winning/);
     assert.equal(JSON.parse(outbox.stdout)[0].lastAckedSeq, 2);
     assert.equal(unauth.code, 1);
-    assert.match(unauth.stderr, /unauthorized\n  hint: put the inspector token/);
+    assert.match(unauth.stderr, /unauthorized\n {2}hint: put the inspector token/);
   } finally {
     await insp.stop();
     await system.stop();
@@ -160,7 +160,7 @@ Deno.test("over HTTP: --url reads a running agent; an unreachable one fails with
   }
   const down = await tern(["requests", "--url", insp.url]);
   assert.equal(down.code, 1);
-  assert.match(down.stderr, /cannot connect .*\n  hint: is the agent running\?/);
+  assert.match(down.stderr, /cannot connect .*\n {2}hint: is the agent running\?/);
 });
 
 Deno.test("instances lists lease holders; stop asks the instance to stop", async () => {
