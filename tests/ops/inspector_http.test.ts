@@ -1,7 +1,11 @@
 /** The inspector's HTTP endpoints against a real server on port 0 over a live actor system. */
 
 import assert from "node:assert/strict";
-import { ActorSystem } from "../../lib/runtime/mod.ts";
+import { ActorSystem, type Behavior } from "../../lib/runtime/mod.ts";
+import { INSPECTOR_KIND, inspectorBehavior, type InspectorState } from "../../actors/inspector.ts";
+import { metricsSampler } from "../../lib/inspector/sampler.ts";
+import { systemSource } from "../../lib/inspector/sources.ts";
+import { waitFor } from "../support/wait.ts";
 import { agentMetrics, MetricsRegistry } from "../../lib/metrics.ts";
 import { InspectorConfigError, startInspector } from "../../lib/inspector/server.ts";
 import { tempKv } from "../support/kv.ts";
@@ -160,6 +164,35 @@ Deno.test("readyz answers 503 while not ready; a non-loopback bind needs a token
     } finally {
       await insp.stop();
     }
+  } finally {
+    await system.stop();
+    await t.cleanup();
+  }
+});
+
+Deno.test("the inspector actor samples requests by state and outbox depth into gauges", async () => {
+  const t = await tempKv();
+  await populate(t.kv);
+  const metrics = new MetricsRegistry();
+  let system: ActorSystem | undefined;
+  const sample = () => metricsSampler(systemSource(system!, t.kv), metrics)();
+  system = await ActorSystem.start({
+    kv: t.kv,
+    behaviors: [...fixtureBehaviors, inspectorBehavior(sample) as Behavior],
+  });
+  try {
+    system.spawn("/inspector", INSPECTOR_KIND, { periodMs: 60_000 });
+    await waitFor(
+      () => system!.stateOf<InspectorState>("/inspector")?.last != null,
+      "first sample",
+      10_000,
+    );
+    const s = system.stateOf<InspectorState>("/inspector")!;
+    assert.deepEqual(s.last, { requestsByState: { claimed: 1, pending: 1 }, outboxDepth: 1 });
+    assert.equal(system.info("/inspector")!.summary, "requests 2, outbox 1");
+    const text = metrics.render();
+    assert.match(text, /^tern_requests\{state="claimed"\} 1$/m);
+    assert.match(text, /^tern_outbox_depth 1$/m);
   } finally {
     await system.stop();
     await t.cleanup();
