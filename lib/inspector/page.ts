@@ -28,10 +28,12 @@ th{background:#f0f0f0} code{font-size:.9em}
 const token = new URLSearchParams(location.hash.slice(1)).get("token");
 const headers = token ? { authorization: "Bearer " + token } : {};
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"})[c]);
-function node(n) {
-  const kids = n.children.length ? "<ul>" + n.children.map(node).join("") + "</ul>" : "";
-  return "<li><code>" + esc(n.path) + "</code> <span class=kind>" + esc(n.kind) + "</span> " +
-    "<span class='st " + esc(n.status) + "'>" + esc(n.status) + "</span> " + esc(n.summary) +
+const short = (s) => s.replace(/0x[0-9a-fA-F]{20,}/g, (h) => h.slice(0, 10) + "…" + h.slice(-6));
+function node(n, top) {
+  const kids = n.children.length ? "<ul>" + n.children.map((c) => node(c)).join("") + "</ul>" : "";
+  const name = top ? n.path : n.path.slice(n.path.lastIndexOf("/"));
+  return "<li><code title='" + esc(n.path) + "'>" + esc(short(name)) + "</code> <span class=kind>" + esc(n.kind) + "</span> " +
+    "<span class='st " + esc(n.status) + "'>" + esc(n.status) + "</span> " + esc(short(n.summary)) +
     " <span class=meta>restarts " + n.restarts + " · mailbox " + n.mailbox + "</span>" + kids + "</li>";
 }
 async function refresh() {
@@ -40,9 +42,9 @@ async function refresh() {
       fetch("tree", { headers }).then((r) => r.json()),
       fetch("requests", { headers }).then((r) => r.json()),
     ]);
-    document.getElementById("tree").innerHTML = tree.map(node).join("");
+    document.getElementById("tree").innerHTML = tree.map((n) => node(n, true)).join("");
     document.getElementById("requests").innerHTML = reqs.map((r) => "<tr><td><code>" +
-      esc(r.id.length > 18 ? r.id.slice(0, 10) + "…" + r.id.slice(-6) : r.id) + "</code></td><td>" +
+      esc(short(r.id)) + "</code></td><td>" +
       esc(r.state) + "</td><td>" + esc(r.sourceChainId) + "</td><td>" + esc(r.targetChainId) +
       "</td><td>" + esc(r.amount) + "</td><td>" + r.history.length + "</td></tr>").join("");
     document.getElementById("status").textContent = "updated " + new Date().toLocaleTimeString();

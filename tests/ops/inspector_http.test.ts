@@ -174,16 +174,16 @@ Deno.test("the inspector actor samples requests by state and outbox depth into g
   const t = await tempKv();
   await populate(t.kv);
   const metrics = new MetricsRegistry();
-  let system: ActorSystem | undefined;
-  const sample = () => metricsSampler(systemSource(system!, t.kv), metrics)();
-  system = await ActorSystem.start({
+  const ref: { system?: ActorSystem } = {};
+  const sample = () => metricsSampler(systemSource(ref.system!, t.kv), metrics)();
+  const system = ref.system = await ActorSystem.start({
     kv: t.kv,
     behaviors: [...fixtureBehaviors, inspectorBehavior(sample) as Behavior],
   });
   try {
     system.spawn("/inspector", INSPECTOR_KIND, { periodMs: 60_000 });
     await waitFor(
-      () => system!.stateOf<InspectorState>("/inspector")?.last != null,
+      () => system.stateOf<InspectorState>("/inspector")?.last != null,
       "first sample",
       10_000,
     );
