@@ -56,6 +56,12 @@ export class InspectorUnreachableError extends TernError {
   }
 }
 
+function reason(e: unknown): string {
+  const cause = (e as { cause?: unknown })?.cause;
+  const text = cause instanceof Error ? cause.message : e instanceof Error ? e.message : String(e);
+  return text.split("\n")[0];
+}
+
 /** A reader over a running agent's inspector at `baseUrl`. */
 export function httpReader(baseUrl: string, token?: string): InspectReader {
   const base = baseUrl.replace(/\/+$/, "");
@@ -69,7 +75,7 @@ export function httpReader(baseUrl: string, token?: string): InspectReader {
     } catch (e) {
       throw new InspectorUnreachableError(
         base,
-        `cannot connect (${e instanceof Error ? e.message.split("\n")[0] : e})`,
+        `cannot connect (${reason(e)})`,
         "is the agent running? check --url against [inspector] bind and port, or read the KV " +
           "file offline with --kv",
       );
