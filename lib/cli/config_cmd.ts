@@ -9,7 +9,7 @@ import { Command } from "@commander-js/extra-typings";
 import { loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/types.ts";
 import { agentKvPath } from "../kv/paths.ts";
-import { out } from "./common.ts";
+import { applyLogFlags, logFlags, type LogFlagValues, out } from "./common.ts";
 
 /** The summary `config check` prints for a valid configuration (no secrets). */
 export function configSummary(file: string, c: Config): string {
@@ -32,13 +32,14 @@ export function configSummary(file: string, c: Config): string {
 /** The `config` command group (`config check`). */
 export function configCommand() {
   const config = new Command("config").description("work with configuration files");
-  config
-    .command("check")
+  const check = new Command("check")
     .description("validate a configuration file; print a summary or every problem")
     .argument("<file>", "configuration file (TOML)")
     .option("--no-secrets", "do not require the variables named by token_env to be set")
-    .option("--json", "print the summary as JSON")
-    .action((file, opts) => {
+    .option("--json", "print the summary as JSON");
+  config.addCommand(
+    logFlags(check).action(async (file, opts) => {
+      await applyLogFlags(opts as LogFlagValues);
       const c = loadConfig(file, Deno.env.toObject(), { requireSecrets: opts.secrets });
       if (opts.json) {
         out(JSON.stringify({
@@ -51,6 +52,7 @@ export function configCommand() {
           kv: agentKvPath(c),
         }));
       } else out(configSummary(file, c));
-    });
+    }),
+  );
   return config;
 }

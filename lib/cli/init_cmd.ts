@@ -12,7 +12,7 @@ import type { Hex } from "viem";
 import { configTemplate } from "../config/mod.ts";
 import { createKeystoreFile, readPassword } from "../keystore/mod.ts";
 import { registerSecret } from "../log.ts";
-import { out, UsageError } from "./common.ts";
+import { applyLogFlags, logFlags, type LogFlagValues, out, UsageError } from "./common.ts";
 
 const KEY_RE = /^(0x)?[0-9a-fA-F]{64}$/;
 
@@ -51,7 +51,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** The `init` command. */
 export function initCommand() {
-  return new Command("init")
+  return logFlags(new Command("init"))
     .description("write a commented configuration template and an encrypted keystore")
     .option("-c, --config <file>", "configuration file to write", "tern.toml")
     .option("-k, --keystore <file>", "keystore file to write", "keystore.json")
@@ -59,6 +59,7 @@ export function initCommand() {
     .option("--key-env <name>", "import the private key (hex) from this environment variable")
     .addOption(new Option("--scrypt-n <n>", "scrypt cost (tests use a small one)").hideHelp())
     .action(async (opts) => {
+      await applyLogFlags(opts as LogFlagValues);
       if (opts.keyFile !== undefined && opts.keyEnv !== undefined) {
         throw new UsageError("give --key-file or --key-env, not both");
       }

@@ -21,7 +21,7 @@ import { TernError } from "../errors.ts";
 
 /** KV prefix of leases: `[...LEASE_PREFIX, chainId, account]`. */
 export const LEASE_PREFIX: Deno.KvKey = ["tern", "lease"];
-/** KV prefix of stop requests: `[...STOP_PREFIX, instanceId]` (`"*"` addresses every instance). */
+/** KV prefix of stop requests: `[...STOP_PREFIX, instanceId]`. */
 export const STOP_PREFIX: Deno.KvKey = ["tern", "stop"];
 /** Default lease time-to-live. */
 export const DEFAULT_LEASE_TTL_MS = 15_000;
@@ -207,15 +207,11 @@ export async function holdInstance(kv: Deno.Kv, opts: HoldOptions): Promise<Inst
     stopTimer = undefined;
     if (lost || released || stopSeen) return;
     try {
-      const [own, all] = await kv.getMany<StopRequest[]>([
-        [...STOP_PREFIX, instanceId],
-        [...STOP_PREFIX, "*"],
-      ]);
-      const req = own.value ?? all.value;
-      if (req) {
+      const own = await kv.get<StopRequest>([...STOP_PREFIX, instanceId]);
+      if (own.value) {
         stopSeen = true;
-        if (own.value) await kv.delete(own.key);
-        opts.onStopRequested?.(req);
+        await kv.delete(own.key);
+        opts.onStopRequested?.(own.value);
         return;
       }
     } catch { /* the next poll tries again */ }
@@ -257,7 +253,7 @@ export async function listLeases(
   return out;
 }
 
-/** Writes a stop request for `instanceId` (or `"*"` for every instance). */
+/** Writes a stop request for `instanceId`; it expires unseen after ten minutes. */
 export async function requestStop(
   kv: Deno.Kv,
   instanceId: string,
