@@ -95,6 +95,24 @@ Deno.test("offline: tree, actor, requests, request, claims, outbox from a KV fil
     const parsed = JSON.parse(json.stdout);
     assert.deepEqual(parsed.map((r: { id: string }) => r.id), [REQ_A, REQ_B]);
 
+    // --config finds <data_dir>/tern.kv (the keystore need not exist to inspect).
+    const sample = await Deno.readTextFile(
+      new URL("../../docs/examples/sample.toml", import.meta.url),
+    );
+    await Deno.writeTextFile(
+      `${t.dir}/agent.toml`,
+      sample.replace('data_dir = "state"', 'data_dir = "."'),
+    );
+    const viaConfig = await tern([
+      "requests",
+      "--state",
+      "claimed",
+      "--config",
+      `${t.dir}/agent.toml`,
+    ]);
+    assert.equal(viaConfig.code, 0, viaConfig.stderr);
+    assert.match(viaConfig.stdout, new RegExp(`^${REQ_A} +claimed`, "m"));
+
     const missing = await tern(["inspect", "tree", "--kv", `${t.dir}/nope.kv`]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no KV file at .*nope\.kv/);
