@@ -94,7 +94,17 @@ export function inspectorApp(opts: {
     c.header("content-type", PROMETHEUS_CONTENT_TYPE);
     return c.body(opts.metrics.render());
   });
-  app.get("/actors", async (c) => c.json(await source.actors()));
+  app.get("/actors", async (c) => {
+    // Filters keep the answer small on agents with many actors.
+    const kind = c.req.query("kind");
+    const under = c.req.query("under");
+    const limit = Number(c.req.query("limit") ?? "10000");
+    const list = (await source.actors()).filter((a) =>
+      (kind === undefined || a.kind === kind) &&
+      (under === undefined || a.path === under || a.path.startsWith(`${under.replace(/\/$/, "")}/`))
+    );
+    return c.json(list.slice(0, Number.isFinite(limit) && limit >= 0 ? limit : 10000));
+  });
   app.get("/tree", async (c) => c.json(buildTree(await source.actors())));
   app.get("/actors/*", async (c) => {
     const path = decodeURIComponent(c.req.path.slice("/actors".length));

@@ -69,6 +69,10 @@ Deno.test("health, readiness, metrics, actors, requests, claims, outbox, page", 
     assert.equal(req.restarts, 0);
     assert.equal(req.mailbox, 0);
 
+    assert.equal((await j("/actors?kind=request")).length, 2);
+    assert.equal((await j("/actors?under=/requests/s01")).length, 4);
+    assert.equal((await j("/actors?limit=1")).length, 1);
+
     const tree = await j("/tree");
     assert.equal(tree.length, 1);
     assert.equal(tree[0].path, "/requests");
