@@ -228,6 +228,11 @@ export class MetricsRegistry {
     return this.#get(name, () => new Histogram(name, help, labels, buckets), "histogram", labels);
   }
 
+  /** Whether a metric of this name is registered. */
+  has(name: string): boolean {
+    return this.#metrics.has(name);
+  }
+
   /** Adds a metric rendered by its own code (e.g. a view over counters kept elsewhere). */
   register(metric: Metric): void {
     if (this.#metrics.has(metric.name)) throw new Error(`metric ${metric.name} already exists`);
@@ -271,13 +276,16 @@ export function agentMetrics(reg: MetricsRegistry) {
 
 /**
  * Exposes an actor system's runtime counters (messages, failures, restarts, commits, commit
- * latency, actors, mailbox depth) through `reg`, refreshed on each rendering.
+ * latency, actors, mailbox depth) through `reg`, refreshed on each rendering. A second call on
+ * the same registry does nothing.
  */
 export function exposeRuntimeMetrics(
   reg: MetricsRegistry,
   source: { metrics: RuntimeMetrics; counts: { active: number; passive: number; timers: number } },
   mailboxDepth: () => number = () => 0,
 ): void {
+  // Once per registry: a restarted inspector reuses the registry of the process.
+  if (reg.has("tern_kv_commit_latency_seconds")) return;
   const c = (n: string, h: string) => reg.counter(n, h);
   const messages = c("tern_actor_messages_total", "Messages handled by actors");
   const failures = c("tern_actor_failures_total", "Actor handler failures");

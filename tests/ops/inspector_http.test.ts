@@ -168,6 +168,20 @@ Deno.test("readyz answers 503 while not ready; a non-loopback bind needs a token
     } finally {
       await insp.stop();
     }
+    // A restarted inspector reuses the process's registry.
+    const again = await startInspector({
+      system,
+      kv: t.kv,
+      port: 0,
+      metrics,
+      readiness: () => ({ ready: true, checks: {} }),
+    });
+    try {
+      const text = await fetch(again.url + "/metrics").then((r) => r.text());
+      assert.equal(text.match(/^# TYPE tern_actors gauge$/gm)?.length, 1);
+    } finally {
+      await again.stop();
+    }
   } finally {
     await system.stop();
     await t.cleanup();
