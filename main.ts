@@ -1,39 +1,51 @@
 /**
- * tern — a liquidity-provider agent for the Beamer bridge protocol. This is its command line.
+ * tern — a liquidity-provider agent for the Beamer bridge protocol. This is its command line:
+ * a list of command registrations; each command lives in `lib/cli/*_cmd.ts`.
  *
  * @module
  */
 
-import { Command } from "@commander-js/extra-typings";
-import { runRuntimeDemo } from "./lib/cli/runtime_demo.ts";
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { describeError, exitCodeOf } from "./lib/cli/common.ts";
+import { configCommand } from "./lib/cli/config_cmd.ts";
+import { initCommand } from "./lib/cli/init_cmd.ts";
+import {
+  claimsCommand,
+  inspectCommand,
+  outboxCommand,
+  requestCommand,
+  requestsCommand,
+} from "./lib/cli/inspect_cmd.ts";
+import { instancesCommand, stopCommand } from "./lib/cli/instances_cmd.ts";
+import { startCommand } from "./lib/cli/start_cmd.ts";
 import { registerCoordinatorCommands } from "./lib/cli/coordinator_cmd.ts";
+
+// deno-lint-ignore no-explicit-any
+type AnyCommand = Command<any, any, any>;
+
+/** Makes every command throw instead of exiting, so main decides the exit code. */
+function throwOnExit(cmd: AnyCommand): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) throwOnExit(sub as AnyCommand);
+}
 
 /** Builds the `tern` command line program. */
 export function buildCli(): Command {
   const program = new Command("tern")
     .description("Beamer bridge liquidity-provider agent")
-    .version("0.1.0")
-    .exitOverride();
-  program
-    .command("start")
-    .description("run the agent (without --config: the embedded demo)")
-    .option("-c, --config <file>", "configuration file (TOML)")
-    .option("--data-dir <dir>", "where the demo keeps its KV file", ".tern")
-    .action(async (opts) => {
-      if (opts.config) {
-        console.error("tern: running against configured chains is not available in this build");
-        Deno.exit(2);
-      }
-      await Deno.mkdir(opts.dataDir, { recursive: true });
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      Deno.addSignalListener("SIGINT", stop);
-      Deno.addSignalListener("SIGTERM", stop);
-      await runRuntimeDemo(`${opts.dataDir}/demo.kv`, ac.signal);
-      Deno.removeSignalListener("SIGINT", stop);
-      Deno.removeSignalListener("SIGTERM", stop);
-    });
+    .version("0.1.0");
+  program.addCommand(startCommand());
+  program.addCommand(initCommand());
+  program.addCommand(configCommand());
+  program.addCommand(inspectCommand());
+  program.addCommand(requestsCommand());
+  program.addCommand(requestCommand());
+  program.addCommand(claimsCommand());
+  program.addCommand(outboxCommand());
+  program.addCommand(instancesCommand());
+  program.addCommand(stopCommand());
   registerCoordinatorCommands(program as unknown as Command);
+  throwOnExit(program);
   return program as unknown as Command;
 }
 
@@ -41,9 +53,8 @@ if (import.meta.main) {
   try {
     await buildCli().parseAsync(["deno", "tern", ...Deno.args]);
   } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode;
-    if (typeof code === "number") Deno.exit(code === 0 ? 0 : 2);
-    console.error(`tern: ${e instanceof Error ? e.message : String(e)}`);
-    Deno.exit(1);
+    // Commander already printed its own usage errors and help.
+    if (!(e instanceof CommanderError)) console.error(describeError(e));
+    Deno.exit(exitCodeOf(e));
   }
 }
