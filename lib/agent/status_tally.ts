@@ -32,7 +32,7 @@ export interface StatusTally {
   requestStates: Record<string, number>;
   /** Entries into each claim state, by state name. */
   claimStates: Record<string, number>;
-  /** Transaction outcomes, by state (`mined`, `reverted`, `failed`) and purpose. */
+  /** Transaction outcomes by `<chainId>:<purpose>:<state>` (state `mined`, `reverted`, …). */
   txStates: Record<string, number>;
   /** Why requests were ignored (final) or deferred (waiting). */
   reasons: Record<string, number>;
@@ -105,7 +105,8 @@ export function tallyReport(t: StatusTally, report: StatusReport): Partial<Statu
   }
   if (report.kind === "tx") {
     const purpose = typeof report.details?.purpose === "string" ? report.details.purpose : "tx";
-    return { reports, reasons, txStates: bump(t.txStates, `${purpose}:${report.state}`) };
+    const key = `${report.chainId}:${purpose}:${report.state}`;
+    return { reports, reasons, txStates: bump(t.txStates, key) };
   }
   const requests = { ...t.requests };
   const counted = REQUEST_COUNTED[report.state];

@@ -1,30 +1,86 @@
 /**
- * `tern start`: runs the agent (without `--config`, the embedded runtime demo).
+ * `tern start`: runs the agent against the chains of `--config`, or, without a config, the
+ * embedded demo (a local devnet, the agent and a traffic generator). SIGINT or SIGTERM stops it
+ * within two seconds, even with an RPC that never answers: a guard exits the process if the
+ * orderly stop has not finished by then (snapshots are flushed first, so nothing is lost).
  *
  * @module
  */
 
 import { Command } from "@commander-js/extra-typings";
-import { runRuntimeDemo } from "./runtime_demo.ts";
+import type { LogLevel } from "@logtape/logtape";
+import { logFlags } from "./common.ts";
+import { startFromConfigFile } from "./agent_start.ts";
+import { runDemo } from "./demo.ts";
+
+/** After a stop signal the process exits by this time (ms), whatever is still hanging. */
+export const SHUTDOWN_BOUND_MS = 1_900;
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+function stopSignal(): { signal: Promise<string>; dispose(): void } {
+  let fired = false;
+  let resolve: (s: string) => void = () => {};
+  const signal = new Promise<string>((r) => resolve = r);
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((sig) => {
+    const h = () => {
+      if (fired) Deno.exit(130);
+      fired = true;
+      resolve(sig);
+    };
+    Deno.addSignalListener(sig, h);
+    return [sig, h] as const;
+  });
+  return {
+    signal,
+    dispose: () => handlers.forEach(([sig, h]) => Deno.removeSignalListener(sig, h)),
+  };
+}
+
+/** Exits the process `ms` after it is armed unless the stop finished first. */
+function shutdownGuard(ms: number): () => void {
+  const t = setTimeout(() => {
+    console.error(`tern: stop took longer than ${ms} ms; exiting`);
+    Deno.exit(0);
+  }, ms);
+  return () => clearTimeout(t);
+}
 
 /** The `start` command. */
 export function startCommand() {
-  return new Command("start")
-    .description("run the agent (without --config: the embedded demo)")
-    .option("-c, --config <file>", "configuration file (TOML)")
-    .option("--data-dir <dir>", "where the demo keeps its KV file", ".tern")
-    .action(async (opts) => {
-      if (opts.config) {
-        console.error("tern: running against configured chains is not available in this build");
-        Deno.exit(2);
+  return logFlags(
+    new Command("start")
+      .description("run the agent (without --config: the embedded devnet demo)")
+      .option("-c, --config <file>", "configuration file (TOML)")
+      .option("--demo-dir <dir>", "where the demo writes its keystore, config and KV"),
+  ).action(async (opts) => {
+    const flags = {
+      logFormat: opts.logFormat as "json" | "text" | undefined,
+      logLevel: opts.logLevel === "critical" ? "fatal" : opts.logLevel as LogLevel | undefined,
+    };
+    const stop = stopSignal();
+    try {
+      if (!opts.config) {
+        const ac = new AbortController();
+        void stop.signal.then(() => ac.abort());
+        await runDemo(ac.signal, { dir: opts.demoDir, flags });
+        return;
       }
-      await Deno.mkdir(opts.dataDir, { recursive: true });
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      Deno.addSignalListener("SIGINT", stop);
-      Deno.addSignalListener("SIGTERM", stop);
-      await runRuntimeDemo(`${opts.dataDir}/demo.kv`, ac.signal);
-      Deno.removeSignalListener("SIGINT", stop);
-      Deno.removeSignalListener("SIGTERM", stop);
-    });
+      const agent = await startFromConfigFile(opts.config, Deno.env.toObject(), flags);
+      console.log(
+        `tern: agent running (lp ${agent.lp}${
+          agent.inspectorUrl ? `, inspector ${agent.inspectorUrl}` : ""
+        })`,
+      );
+      const reason = await Promise.race([
+        stop.signal.then((s) => `${s} received`),
+        agent.stopped,
+      ]);
+      const cancel = shutdownGuard(SHUTDOWN_BOUND_MS);
+      await agent.stop(reason);
+      cancel();
+      console.log(`tern: stopped (${reason})`);
+    } finally {
+      stop.dispose();
+    }
+  });
 }
