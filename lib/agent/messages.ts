@@ -159,7 +159,13 @@ export type RequestMsg =
   /** A fresh view of one chain (ticks drive time-based decisions). */
   | { type: "View"; view: ChainView }
   /** The outcome of a transaction this actor asked for. */
-  | TxOutcome;
+  | TxOutcome
+  /** The operator's fill policy (from the router, on subscription and on change). */
+  | { type: "Policy"; policy: FillPolicy }
+  /** Report the current state (request and claims) to `/status` again. */
+  | { type: "Resync" }
+  /** A timer: look at the time-based steps again. */
+  | { type: "Tick" };
 
 /** Watcher-bound acknowledgement: every event of `batch` sent to `from` is durable there. */
 export interface EventAck {
