@@ -202,7 +202,11 @@ export function requestBehavior(
       } else if (ctx.timers.has("tick")) {
         effects.push(ctx.cancelTimer("tick"));
       }
-      if (!want && Object.keys(s.pending).length === 0) effects.push(ctx.passivate());
+      // not on Resync: it is also the start signal after an activation, and passivating from it
+      // would bounce an actor whose next message is already waiting
+      if (!want && Object.keys(s.pending).length === 0 && msg.type !== "Resync") {
+        effects.push(ctx.passivate());
+      }
       return { state: s, effects };
     },
   };

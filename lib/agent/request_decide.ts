@@ -155,7 +155,14 @@ export function decide(
   // --- claim our fill
   const ownClaim = Object.values(s.claims).some((c) => sameAddress(c.claimer, settings.lp));
   const ourFill = s.fill !== undefined && sameAddress(s.fill.filler, settings.lp);
-  if (s.fsm === "filled" && ourFill && !ownClaim && !hasPending(s, "claim")) {
+  // l1_resolved too: where proofs travel fast (the devnet relay) the resolution of our fill can
+  // arrive before our claim; it still has to be claimed to collect the deposit
+  const claimable = s.fsm === "filled" ||
+    (s.fsm === "l1_resolved" && sameAddress(s.l1Resolution?.filler, settings.lp));
+  if (
+    claimable && ourFill && !ownClaim && !s.ownClaimTx && !hasPending(s, "claim") &&
+    (s.attempts.claim ?? 0) < settings.maxTxAttempts
+  ) {
     const srcChain = settings.chains[String(s.sourceChainId)];
     if (!src?.params || !srcChain) {
       s = defer(s, `no contract parameters of chain ${s.sourceChainId} yet`);
@@ -355,7 +362,10 @@ export function applyTxOutcome(
       }
       return next;
     case "claim":
-      if (o.status === "mined") return moveRequest(next, "try_to_claim", info, nowMs);
+      // the ClaimMade may still be unread: the mined claim alone must stop any second claim
+      if (o.status === "mined") {
+        return moveRequest({ ...next, ownClaimTx: o.hash }, "try_to_claim", info, nowMs);
+      }
       next = note(`claim ${o.status}: ${o.reason ?? ""}`);
       if (/cannot be claimed anymore/.test(o.reason ?? "")) {
         next = moveRequest(next, "ignore", { ...info, reason: "claim_window_closed" }, nowMs);

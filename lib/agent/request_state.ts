@@ -122,6 +122,8 @@ export interface RequestActorState {
   fill?: FillRecord;
   /** Our fill transaction as its receipt reported it. */
   ownFill?: { hash: Hex; blockNumber?: number };
+  /** Our claim transaction, once mined (its ClaimMade may not be read yet). */
+  ownClaimTx?: Hex;
   /** Allowance approved by our mined approve (views may not show it yet). */
   approved?: Dec;
   /** No further fill attempt (already filled by another LP, or attempts used up). */
