@@ -275,16 +275,15 @@ export function decide(
             reason: `L1 resolution (${step.proof} proof ${step.txHash}) needed: relaying over ` +
               "real rollup bridges is not supported",
           };
-        needViews = needViews || settings.l1Relay === "devnet";
         break;
       }
       if (step.kind === "wait") {
         c = { ...c, reason: step.reason };
+        // a stale view needs views; a wait on time arms the timer; anything else (a move of
+        // the other side, our own transaction, a proof event) arrives as an event
         const t = timeBasedWake(step.reason, view, nowMs);
-        if (t !== undefined) wake(t);
-        else if (!/transaction_pending|ignored|resolution_in_flight/.test(step.reason)) {
-          needViews = true;
-        }
+        if (/stale_view/.test(step.reason)) needViews = true;
+        else if (t !== undefined) wake(t);
       }
       break;
     }

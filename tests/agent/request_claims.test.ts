@@ -292,3 +292,19 @@ Deno.test("claim status reports carry the claim id, state and request", () => {
   assert.equal(claim.state, "claimer_winning");
   assert.equal(claim.details.requestId, REQ);
 });
+
+Deno.test("a claim game we take no part in does not keep the request awake", () => {
+  const b = new Bench();
+  b.views();
+  b.event(created(), ref(SRC, T0));
+  b.outcome("fill", "reverted", "Already filled");
+  b.event(filled(OTHER), ref(TGT, T0));
+  b.event(claimMade("7", THIRD, FILL_ID, T0 + 1000), ref(SRC, T0));
+  b.event(
+    claimMade("7", THIRD, FILL_ID, T0 + 1000, { claimer: 301n, challengers: 200n, last: OTHER }),
+    ref(SRC, T0 + 1),
+  );
+  const effects = b.views();
+  assert.deepEqual(b.state.subscribed, []);
+  assert.ok(effects.some((e) => e.kind === "passivate"));
+});
