@@ -26,6 +26,12 @@ import type {
   TxOutcome,
 } from "../../lib/agent/messages.ts";
 import type { Behavior } from "../../lib/runtime/types.ts";
+import { ActorSystem } from "../../lib/runtime/mod.ts";
+import { requestRouterBehaviors } from "../../actors/requests.ts";
+import { devnetConfigToml } from "../../lib/agent/devnet_config.ts";
+import { settingsFromConfig } from "../../lib/agent/settings.ts";
+import { parseConfig } from "../../lib/config/mod.ts";
+import { paths, type StatusReport } from "../../lib/agent/messages.ts";
 import type { DevAccount, DevnetInfo, DevnetRollupInfo } from "../../scripts/devnet/types.ts";
 
 const lower = (a: string) => a.toLowerCase() as Address;
@@ -274,4 +280,63 @@ export function testTxBehavior(info: DevnetInfo, lp: DevAccount): Behavior {
       },
     };
   return b as Behavior;
+}
+
+/** The request side running against a devnet, fed by {@link RollupFeed}s. */
+export interface RequestSide {
+  system: ActorSystem;
+  reports: StatusReport[];
+  stop(): Promise<void>;
+}
+
+/** Starts router, request actors, test tx actors and a status recorder, and the feed loop. */
+export async function startRequestSide(
+  info: DevnetInfo,
+  kv: Deno.Kv,
+  dataDir: string,
+): Promise<RequestSide> {
+  const lp = info.accounts.lp;
+  const toml = devnetConfigToml(info, { dataDir, keystore: `${dataDir}/lp.json` });
+  const config = parseConfig(toml, { checkFiles: false, requireSecrets: false });
+  const settings = settingsFromConfig(config, lp.address, { l1Relay: "devnet" });
+  const reports: StatusReport[] = [];
+  const statusSink: Behavior<null, StatusReport> = {
+    kind: "test-status",
+    version: 1,
+    persist: false,
+    initial: () => null,
+    handle: (s, m) => {
+      reports.push(m);
+      return { state: s };
+    },
+  };
+  const system = await ActorSystem.start({
+    kv,
+    behaviors: [
+      ...requestRouterBehaviors(settings),
+      testTxBehavior(info, lp),
+      statusSink as Behavior,
+    ],
+  });
+  system.spawn(paths.requests, "requests");
+  system.spawn(paths.status, "test-status");
+  for (const r of info.rollups) system.spawn(paths.txSender(r.chainId), "test-tx");
+  const feeds = info.rollups.map((r) => new RollupFeed(r, info, lp.address));
+  let polling = true;
+  const feeding = (async () => {
+    while (polling) {
+      system.send(paths.requests, { type: "View", view: await l1View(info) });
+      for (const f of feeds) for (const m of await f.poll()) system.send(paths.requests, m);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    system,
+    reports,
+    async stop() {
+      polling = false;
+      await feeding.catch(() => {}); // a read cut short by the stop
+      await system.stop();
+    },
+  };
 }
