@@ -35,7 +35,7 @@ export interface RequestBehaviorOptions {
   settings: AgentSettings;
   /** Wall clock for decisions (default: the runtime's `ctx.now`). */
   clock?: Clock;
-  /** Path of the request router (default `/requests`). */
+  /** Where to (un)subscribe (default: the parent, i.e. the request's shard). */
   router?: string;
 }
 
@@ -151,13 +151,12 @@ function absorb(
  *
  * Receives {@link RequestMsg}; sends `SendTx` to `paths.txSender(chainId)` (durable, replyTo =
  * self), `EventAck` to `ack.to` (durable), `Status` to `/status` (durable), and
- * `Subscribe`/`Unsubscribe` to the router while it needs chain views.
+ * `Subscribe`/`Unsubscribe` to its shard (the parent) while it needs chain views.
  */
 export function requestBehavior(
   opts: RequestBehaviorOptions,
 ): Behavior<RequestActorState, RequestMsg> {
   const { settings } = opts;
-  const router = opts.router ?? paths.requests;
   return {
     kind: "request",
     version: 1,
@@ -184,8 +183,11 @@ export function requestBehavior(
         effects.push(ctx.send(paths.status, r, { durable: true }));
       }
       // a due time-based step needs a current view: subscribe, decide again when it arrives
+      const router = opts.router ?? ctx.parent;
       const want = s.created && (d.needViews || msg.type === "Tick");
-      if (want && s.subscribed.length === 0) {
+      // Resync and Tick repeat a subscription: the shard's copy may be older than ours
+      const again = msg.type === "Resync" || msg.type === "Tick";
+      if (want && (s.subscribed.length === 0 || again)) {
         const chainIds = [...new Set([s.sourceChainId, s.targetChainId!, settings.l1ChainId])];
         const sub: RouterMsg = { type: "Subscribe", id: s.id, chainIds };
         effects.push(ctx.send(router, sub));

@@ -9,7 +9,8 @@
  * /chain:<chainId>/watcher            ChainWatcher of one rollup (and /chain:<l1Id>/watcher for L1)
  * /chain:<chainId>/tx                 TxSender of the LP account on that chain
  * /requests                           sharded router → /requests/sNN/<requestId>   RequestActor
- * /requests/sNN/<requestId>/c<claimId>                                              ClaimActor
+ *                                     (the claims on a request are state of its RequestActor,
+ *                                      reported as kind "claim"; see docs/DECISIONS.md)
  * /status                             StatusHub: counts state changes, forwards them to the link
  * /control                            Control: pause/resume/drain/resync commands
  * /link, /link/queue, /link/heartbeat coordinator link (optional)
