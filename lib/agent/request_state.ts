@@ -215,14 +215,11 @@ export function staleReason(
   if (!view.rpcOk) return `chain ${chainId}: RPC not answering`;
   const c = settings.chains[String(chainId)];
   const lagS = c?.maxViewLag ?? 30;
-  if (nowMs - view.at > lagS * 1000) {
-    return `chain ${chainId}: view is ${
-      Math.round((nowMs - view.at) / 1000)
-    } s old (max ${lagS} s)`;
-  }
+  // reasons carry no changing numbers: a status is reported each time a reason changes
+  if (nowMs - view.at > lagS * 1000) return `chain ${chainId}: view older than ${lagS} s`;
   const maxBlocks = c?.maxBlockLag ?? 2;
   if (view.head - view.synced > maxBlocks) {
-    return `chain ${chainId}: synced ${view.synced} trails head ${view.head} by more than ${maxBlocks}`;
+    return `chain ${chainId}: logs trail the head by more than ${maxBlocks} blocks`;
   }
   return undefined;
 }

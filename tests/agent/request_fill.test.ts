@@ -107,12 +107,12 @@ Deno.test("a stale or unanswering chain defers the fill; a fresh view resumes it
   b.views({ [TGT]: { at: T0 * 1000 - 60_000 } });
   b.event(created(), ref(SRC, T0));
   assert.equal(b.txs().length, 0);
-  assert.match(b.state.reason!, /stale_view: chain 20: view is 60 s old/);
+  assert.match(b.state.reason!, /stale_view: chain 20: view older than 30 s/);
   b.view(SRC, { rpcOk: false });
   assert.match(b.state.reason!, /RPC not answering/);
   b.view(SRC);
   b.view(TGT, { head: 110, synced: 100 });
-  assert.match(b.state.reason!, /trails head/);
+  assert.match(b.state.reason!, /trail the head/);
   assert.equal(b.txs().length, 0);
   b.view(TGT);
   assert.deepEqual(b.txs().map((t) => t.purpose), ["fill"]);
