@@ -345,7 +345,11 @@ export function applyTxOutcome(
   switch (o.purpose) {
     case "approve":
       if (o.status === "mined") return { ...next, approved: p.amount };
-      return note(`approve ${o.status}: ${o.reason ?? ""}`);
+      next = note(`approve ${o.status}: ${o.reason ?? ""}`);
+      if ((next.attempts.approve ?? 0) >= settings.maxTxAttempts) {
+        next = { ...next, fillBlocked: `approve ${o.status}: ${o.reason ?? ""}` };
+      }
+      return next;
     case "fill":
       if (o.status === "mined") {
         return moveRequest(

@@ -272,3 +272,12 @@ Deno.test("Resync and restart re-send the current status", () => {
   assert.equal(b.statuses()[0].id, REQ);
   assert.deepEqual(b.behavior.onStart?.(b.state), { type: "Resync" });
 });
+
+Deno.test("a failing approve is retried a bounded number of times", () => {
+  const b = new Bench();
+  b.views({ [TGT]: { tokens: { [TGT_TOKEN]: { balance: "1000", allowance: "0" } } } });
+  b.event(created(), ref(SRC, T0));
+  for (let i = 0; i < 3; i++) b.outcome("approve", "reverted", "execution reverted");
+  assert.equal(b.txs().length, 0);
+  assert.match(b.state.fillBlocked!, /approve reverted/);
+});
