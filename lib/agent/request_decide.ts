@@ -95,9 +95,12 @@ export function decide(
   const targetChain = settings.chains[String(target)];
 
   // --- fill
+  // after a failed or reverted transaction the next attempt waits (s.retryAt)
+  const retryLater = s.retryAt !== undefined && nowMs < s.retryAt;
+  if (retryLater) wake(s.retryAt!);
   if (
     s.fsm === "pending" && !s.fillBlocked && !s.ownFill && !hasPending(s, "fill") &&
-    !hasPending(s, "approve")
+    !hasPending(s, "approve") && !retryLater
   ) {
     const fv = fillViewOf(s, settings, nowMs);
     if (s.policy.draining) {
@@ -161,7 +164,7 @@ export function decide(
     (s.fsm === "l1_resolved" && sameAddress(s.l1Resolution?.filler, settings.lp));
   if (
     claimable && ourFill && !ownClaim && !s.ownClaimTx && !hasPending(s, "claim") &&
-    (s.attempts.claim ?? 0) < settings.maxTxAttempts
+    !retryLater && (s.reverts?.claim ?? 0) < settings.maxTxAttempts
   ) {
     const srcChain = settings.chains[String(s.sourceChainId)];
     if (!src?.params || !srcChain) {
@@ -342,33 +345,50 @@ export function applyTxOutcome(
       reason,
     }],
   });
+  // a transaction that never got in (RPC, signer) is retried with back-off for as long as the
+  // step is still right; one that reverted is retried at most maxTxAttempts times
+  const retry = (purpose: string): RequestActorState => {
+    const attempt = next.attempts[purpose] ?? 1;
+    const reverts = { ...next.reverts };
+    if (o.status === "reverted") reverts[purpose] = (reverts[purpose] ?? 0) + 1;
+    const delay = Math.min(60_000, 5_000 * 2 ** Math.max(0, attempt - 1));
+    return { ...next, reverts, retryAt: nowMs + delay };
+  };
+  const exhausted = (purpose: string) =>
+    finalRevert || (next.reverts?.[purpose] ?? 0) >= settings.maxTxAttempts;
   switch (o.purpose) {
     case "approve":
-      if (o.status === "mined") return { ...next, approved: p.amount };
+      if (o.status === "mined") return { ...next, approved: p.amount, retryAt: undefined };
+      next = retry("approve");
       next = note(`approve ${o.status}: ${o.reason ?? ""}`);
-      if ((next.attempts.approve ?? 0) >= settings.maxTxAttempts) {
+      if (exhausted("approve")) {
         next = { ...next, fillBlocked: `approve ${o.status}: ${o.reason ?? ""}` };
       }
       return next;
     case "fill":
       if (o.status === "mined") {
         return moveRequest(
-          { ...next, ownFill: { hash: o.hash!, blockNumber: o.blockNumber } },
+          { ...next, ownFill: { hash: o.hash!, blockNumber: o.blockNumber }, retryAt: undefined },
           "try_to_fill",
           info,
           nowMs,
         );
       }
+      next = retry("fill");
       next = note(`fill ${o.status}: ${o.reason ?? ""}`);
-      if (finalRevert || (next.attempts.fill ?? 0) >= settings.maxTxAttempts) {
-        next = { ...next, fillBlocked: o.reason ?? o.status };
-      }
+      if (exhausted("fill")) next = { ...next, fillBlocked: o.reason ?? o.status };
       return next;
     case "claim":
       // the ClaimMade may still be unread: the mined claim alone must stop any second claim
       if (o.status === "mined") {
-        return moveRequest({ ...next, ownClaimTx: o.hash }, "try_to_claim", info, nowMs);
+        return moveRequest(
+          { ...next, ownClaimTx: o.hash, retryAt: undefined },
+          "try_to_claim",
+          info,
+          nowMs,
+        );
       }
+      next = retry("claim");
       next = note(`claim ${o.status}: ${o.reason ?? ""}`);
       if (/cannot be claimed anymore/.test(o.reason ?? "")) {
         next = moveRequest(next, "ignore", { ...info, reason: "claim_window_closed" }, nowMs);

@@ -138,6 +138,10 @@ export interface RequestActorState {
   claims: Record<string, ClaimRecord>;
   /** Transactions sent and not yet answered, by SendTx id. */
   pending: Record<string, PendingTx>;
+  /** Wall-clock ms before which a failed approve/fill/claim is not tried again. */
+  retryAt?: number;
+  /** Reverted attempts per step (approve, fill, claim); bounded by `maxTxAttempts`. */
+  reverts?: Record<string, number>;
   /** Attempts per step (fill, claim, withdraw:<claimId>, approve). */
   attempts: Record<string, number>;
   /** Latest view per chain id the decisions read. */

@@ -216,17 +216,38 @@ Deno.test("a fill reverted with Already filled is not retried and does not crash
   assert.equal(b.txs().length, 0);
 });
 
-Deno.test("a failed fill is retried under a new id, up to the attempt limit", () => {
+Deno.test("a failed fill is retried later under a new id, for as long as it is safe", () => {
   const b = new Bench();
   b.views();
   b.event(created(), ref(SRC, T0));
+  b.sentTxs();
   b.outcome("fill", "failed", "connection refused");
-  assert.deepEqual(b.txs().map((t) => t.id), [`fill:${REQ}:1`]);
-  b.outcome("fill", "failed", "connection refused");
-  assert.deepEqual(b.txs().map((t) => t.id), [`fill:${REQ}:2`]);
-  b.outcome("fill", "failed", "connection refused");
-  assert.equal(b.txs().length, 0);
+  assert.equal(b.txs().length, 0, "not at once");
+  assert.ok(b.timers.has("tick"));
+  b.advance(5);
+  b.send({ type: "Tick" });
+  b.views();
+  assert.deepEqual(b.sentTxs().map((t) => t.id), [`fill:${REQ}:1`]);
+  for (let i = 0; i < 3; i++) {
+    b.outcome("fill", "failed", "connection refused");
+    b.advance(60);
+    b.views();
+  }
+  assert.equal(b.state.fillBlocked, undefined, "failures off the chain do not block");
+  assert.equal(b.sentTxs().map((t) => t.id).at(-1), `fill:${REQ}:4`);
+});
+
+Deno.test("a fill that keeps reverting is given up after the attempt limit", () => {
+  const b = new Bench();
+  b.views();
+  b.event(created(), ref(SRC, T0));
+  for (let i = 0; i < 3; i++) {
+    b.outcome("fill", "reverted", "ERC20: transfer amount exceeds balance");
+    b.advance(60);
+    b.views();
+  }
   assert.ok(b.state.fillBlocked);
+  assert.equal(b.txs().length, 0);
 });
 
 Deno.test("RequestCreated removed by a reorg before we filled: no fill, reflected in state", () => {
@@ -275,9 +296,14 @@ Deno.test("Resync and restart re-send the current status", () => {
 
 Deno.test("a failing approve is retried a bounded number of times", () => {
   const b = new Bench();
-  b.views({ [TGT]: { tokens: { [TGT_TOKEN]: { balance: "1000", allowance: "0" } } } });
+  const low = { [TGT]: { tokens: { [TGT_TOKEN]: { balance: "1000", allowance: "0" } } } };
+  b.views(low);
   b.event(created(), ref(SRC, T0));
-  for (let i = 0; i < 3; i++) b.outcome("approve", "reverted", "execution reverted");
+  for (let i = 0; i < 3; i++) {
+    b.outcome("approve", "reverted", "execution reverted");
+    b.advance(60);
+    b.views(low);
+  }
   assert.equal(b.txs().length, 0);
   assert.match(b.state.fillBlocked!, /approve reverted/);
 });
