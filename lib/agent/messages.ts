@@ -9,7 +9,8 @@
  * /chain:<chainId>/watcher            ChainWatcher of one rollup (and /chain:<l1Id>/watcher for L1)
  * /chain:<chainId>/tx                 TxSender of the LP account on that chain
  * /requests                           sharded router → /requests/sNN/<requestId>   RequestActor
- * /requests/sNN/<requestId>/c<claimId>                                              ClaimActor
+ *                                     (the claims on a request are state of its RequestActor,
+ *                                      reported as kind "claim"; see docs/DECISIONS.md)
  * /status                             StatusHub: counts state changes, forwards them to the link
  * /control                            Control: pause/resume/drain/resync commands
  * /link, /link/queue, /link/heartbeat coordinator link (optional)
@@ -159,7 +160,13 @@ export type RequestMsg =
   /** A fresh view of one chain (ticks drive time-based decisions). */
   | { type: "View"; view: ChainView }
   /** The outcome of a transaction this actor asked for. */
-  | TxOutcome;
+  | TxOutcome
+  /** The operator's fill policy (from the router, on subscription and on change). */
+  | { type: "Policy"; policy: FillPolicy }
+  /** Report the current state (request and claims) to `/status` again. */
+  | { type: "Resync" }
+  /** A timer: look at the time-based steps again. */
+  | { type: "Tick" };
 
 /** Watcher-bound acknowledgement: every event of `batch` sent to `from` is durable there. */
 export interface EventAck {
