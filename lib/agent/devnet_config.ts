@@ -69,6 +69,7 @@ export function devnetConfigToml(info: DevnetInfo, o: DevnetConfigOptions): stri
     `chain_id = ${info.l1.chainId}`,
     `rpc_urls = [${q(info.l1.rpcHttp)}]`,
     `resolver = ${q(getAddress(info.l1.resolver))}`,
+    `proof_relay = "devnet"`,
     "",
   ];
   for (const r of info.rollups) {

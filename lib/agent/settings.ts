@@ -123,7 +123,7 @@ export function settingsFromConfig(
     unsafeFillTime: config.agent.unsafeFillTime,
     fillWaitTime: config.agent.fillWaitTime,
     defaultL1GasPrice: "1000000000",
-    l1Relay: opts.l1Relay ?? "unsupported",
+    l1Relay: opts.l1Relay ?? (config.baseChain.proofRelay === "devnet" ? "devnet" : "unsupported"),
     maxTxAttempts: 3,
   };
 }

@@ -9,7 +9,7 @@
 
 import { Command } from "@commander-js/extra-typings";
 import type { LogLevel } from "@logtape/logtape";
-import { logFlags } from "./common.ts";
+import { logFlags, type LogFlagValues } from "./common.ts";
 import { startFromConfigFile } from "./agent_start.ts";
 import { runDemo } from "./demo.ts";
 
@@ -52,7 +52,8 @@ export function startCommand() {
       .description("run the agent (without --config: the embedded devnet demo)")
       .option("-c, --config <file>", "configuration file (TOML)")
       .option("--demo-dir <dir>", "where the demo writes its keystore, config and KV"),
-  ).action(async (opts) => {
+  ).action(async (options) => {
+    const opts = options as typeof options & LogFlagValues;
     const flags = {
       logFormat: opts.logFormat as "json" | "text" | undefined,
       logLevel: opts.logLevel === "critical" ? "fatal" : opts.logLevel as LogLevel | undefined,

@@ -65,6 +65,7 @@ export function resolveConfig(
       rpcUrls: file.base_chain.rpc_urls,
       resolver: file.base_chain.resolver as Address | undefined,
       rpcTimeoutMs: file.base_chain.rpc_timeout_ms,
+      proofRelay: file.base_chain.proof_relay,
     },
     chains: file.chains.map((chain) => ({
       name: chain.name,

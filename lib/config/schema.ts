@@ -93,6 +93,9 @@ export const baseChainSchema = z.strictObject({
   rpc_urls: rpcUrls(),
   resolver: address().optional(),
   rpc_timeout_ms: rpcTimeoutMs().default(DEFAULT_RPC_TIMEOUT_MS),
+  /** Who carries fill and non-fill proofs to L1: "none" (real rollups, not supported yet) or
+   * "devnet" (tern's devnet relay). */
+  proof_relay: oneOf(["none", "devnet"] as const, '"none"').default("none"),
 });
 
 /** One `[[chains]]` entry: a rollup with the bridge contracts. */

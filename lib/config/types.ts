@@ -41,6 +41,8 @@ export interface BaseChainConfig {
   /** The Resolver contract, when L1 resolution is used. */
   resolver?: Address;
   rpcTimeoutMs: number;
+  /** Who carries proofs to L1: `none` (relaying over real bridges is not supported) or `devnet`. */
+  proofRelay: "none" | "devnet";
 }
 
 /** One rollup with the bridge contracts (`[[chains]]`), overrides applied. */
