@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Address, type Hex, type PublicClient } from "viem";
+import type { Address, Hex, PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Config } from "../config/types.ts";
 import { ActorSystem, type Behavior } from "../runtime/mod.ts";
@@ -125,10 +125,10 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       });
     }
     // The sampler reads the system through this holder: the system is created with its behaviors.
-    let sampled: ActorSystem | undefined;
+    const holder: { system?: ActorSystem } = {};
     const sample = () => {
-      if (!sampled) return Promise.resolve({ requestsByState: {}, outboxDepth: 0 });
-      return metricsSampler(systemSource(sampled, kv), metrics.registry)();
+      if (!holder.system) return Promise.resolve({ requestsByState: {}, outboxDepth: 0 });
+      return metricsSampler(systemSource(holder.system, kv), metrics.registry)();
     };
     const behaviors: Behavior[] = [
       chainSupervisorBehavior as Behavior,
@@ -152,7 +152,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         selfStop(`fatal failure of ${path}`);
       },
     });
-    sampled = system;
+    holder.system = system;
     metrics.attach(system);
     cleanups.push(async () => {
       // Drain mailboxes and flush snapshots; tasks still waiting on a hung RPC are aborted.

@@ -4,7 +4,7 @@ import { chainWatcherBehavior } from "../../actors/chain_watcher.ts";
 import { devnetConfigToml } from "../../lib/agent/devnet_config.ts";
 import { type Hex, paths } from "../../lib/agent/messages.ts";
 import { pendingCount } from "../../lib/chain/cursor.ts";
-import { ChainRpc } from "../../lib/chain/rpc.ts";
+import type { ChainRpc } from "../../lib/chain/rpc.ts";
 import { chainRpcFor, l1WatcherInit, rollupWatcherInit } from "../../lib/chain/setup.ts";
 import type { WatcherState } from "../../lib/chain/watch.ts";
 import { parseConfig } from "../../lib/config/mod.ts";
