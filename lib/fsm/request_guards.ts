@@ -101,7 +101,10 @@ export function canFill(view: FillView): FillDecision {
     return finalRefusal("fee_below_min");
   }
   if (view.targetChainTime >= view.validUntil) return finalRefusal("expired");
-  if (view.wallClock >= view.validUntil - view.unsafeFillTime) return finalRefusal("unsafe");
+  // The later of the two clocks: a chain whose time runs ahead of ours (or behind it) must never
+  // make a fill look safer than it is.
+  const now = Math.max(view.wallClock, view.targetChainTime);
+  if (now >= view.validUntil - view.unsafeFillTime) return finalRefusal("unsafe");
   if (!view.viewFresh) return laterRefusal("stale_view");
   if (view.sourceNativeBalance < view.minSourceBalance) {
     return laterRefusal("insufficient_source_balance");

@@ -88,6 +88,11 @@ Deno.test("settingsFromConfig takes chains, tokens, policy and times from the co
   assert.equal(s.chains["31338"].maxViewLag, 12);
   assert.equal(s.chains["31338"].fillManager, `0x${"a".repeat(39)}f`);
   assert.ok(tokenOf(s, 31339, `0x${"B".repeat(39)}1`), "token lookup ignores case");
-  assert.equal(s.l1Relay, "unsupported", "relaying over real bridges is not claimed");
+  assert.equal(s.l1Relay, "devnet", "a devnet config says the devnet relay carries proofs");
+  const real = settingsFromConfig(
+    { ...config, baseChain: { ...config.baseChain, proofRelay: "none" } },
+    s.lp,
+  );
+  assert.equal(real.l1Relay, "unsupported", "relaying over real bridges is not claimed");
   assert.equal(JSON.parse(JSON.stringify(s)).lp, s.lp, "plain JSON");
 });

@@ -59,14 +59,18 @@ Deno.test("configuration and policy refusals are final", () => {
   );
 });
 
-Deno.test("a request inside the unsafe fill time is ignored, measured on the wall clock", () => {
+Deno.test("a request inside the unsafe fill time is ignored, by the later of wall clock and chain time", () => {
   assert.equal(canFill(fillView({ wallClock: 9_399 })).ok, true);
   assert.deepEqual(canFill(fillView({ wallClock: 9_400 })), {
     ok: false,
     reason: "unsafe",
     final: true,
   });
-  assert.equal(canFill(fillView({ wallClock: 9_399, targetChainTime: 9_500 })).ok, true);
+  assert.deepEqual(
+    canFill(fillView({ wallClock: 9_000, targetChainTime: 9_400 })),
+    { ok: false, reason: "unsafe", final: true },
+    "a chain clock ahead of ours counts",
+  );
 });
 
 Deno.test("an expired request is ignored, measured on the target chain's time", () => {
