@@ -1,0 +1,386 @@
+/**
+ * The chaos run: a devnet, the reference coordinator, a fault-injecting proxy in front of one
+ * rollup's RPC, traffic with a share of requests that must be refused, a second LP that fills
+ * some requests first and claims others falsely, and the agent under test killed, restarted and
+ * terminated on a seeded schedule. At the end the figures are computed from the chains and the
+ * coordinator's store ({@link computeFigures}).
+ *
+ * @example
+ * const result = await runChaos({ ...DEFAULT_CHAOS_OPTIONS, requests: 50, kills: 3 });
+ * console.log(JSON.stringify(result.summary));
+ *
+ * @module
+ */
+import { parseEventLogs } from "viem";
+import { requestManagerAbi } from "../../lib/chain/abi.ts";
+import { CoordinatorStore } from "../../lib/coordinator/store.ts";
+import { devnetConfigToml } from "../../lib/agent/devnet_config.ts";
+import { createKeystoreFile } from "../../lib/keystore/mod.ts";
+import { startFaultProxy } from "../fault_proxy.ts";
+import { devnetPublicClient } from "../devnet/clients.ts";
+import { startDevnet } from "../devnet/mod.ts";
+import { createTraffic } from "../devnet/traffic.ts";
+import type { DevnetInfo } from "../devnet/types.ts";
+import { scanChains } from "./chain_scan.ts";
+import {
+  type ChaosFigures,
+  computeFigures,
+  failures,
+  filledByUs,
+  type LinkFigures,
+  linkFigures,
+  type PlannedRequest,
+} from "./invariants.ts";
+import { createOtherLp } from "./other_lp.ts";
+import {
+  ChildProcess,
+  commandCoordinator,
+  commandLine,
+  inProcessCoordinator,
+  type RestartableCoordinator,
+} from "./processes.ts";
+import { type ChaosEvent, planSchedule } from "./schedule.ts";
+
+/** Everything a chaos run can be told. */
+export interface ChaosOptions {
+  /** Requests the traffic generator creates. */
+  requests: number;
+  /** SIGKILLs of the agent (each followed by a restart). */
+  kills: number;
+  /** Coordinator restarts. */
+  coordinatorRestarts: number;
+  /** Seed of the traffic, the schedule, the proxy's faults and the other LP. */
+  seed: number;
+  /** Agent command; `{config}` is replaced by the generated TOML's path. Run from the repo root. */
+  agentCmd: string;
+  /** Coordinator command (`{port}`, `{kv}`); empty: the reference coordinator in this process. */
+  coordinatorCmd: string;
+  /** Overall deadline of the run, ms. */
+  timeoutMs: number;
+  /** Requests per second. */
+  ratePerSecond: number;
+  /** Share of requests that must be refused. */
+  refuseShare: number;
+  /** Length of the RPC outage, ms. */
+  blackholeMs: number;
+  /** Check the coordinator's store (off for an agent that does not speak the link). */
+  linkCheck: boolean;
+  /** Share of fillable requests the other LP fills first. */
+  otherFillShare: number;
+  /** Share of unsafe / over-balance requests the other LP claims falsely. */
+  falseClaimShare: number;
+  /** Keep the run's directory (configs, logs, KV files) instead of removing it. */
+  keepWorkDir: boolean;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** Defaults: the full run of the reliability suite. */
+export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
+  requests: 300,
+  kills: 10,
+  coordinatorRestarts: 5,
+  seed: 1,
+  agentCmd: "deno run -A main.ts start --config {config}",
+  coordinatorCmd: "",
+  timeoutMs: 600_000,
+  ratePerSecond: 5,
+  refuseShare: 0.2,
+  blackholeMs: 20_000,
+  linkCheck: true,
+  otherFillShare: 0.1,
+  falseClaimShare: 0.5,
+  keepWorkDir: false,
+};
+
+/** The outcome of a run. */
+export interface ChaosResult {
+  figures: ChaosFigures;
+  /** Figures that broke the pass criteria (`name=value`); empty on a pass. */
+  failures: string[];
+  pass: boolean;
+  /** The figures plus how the run went: the JSON object printed as the last line. */
+  summary: Record<string, unknown>;
+}
+
+const REPO_ROOT = new URL("../../", import.meta.url).pathname;
+const AGENT_ID = "lp-chaos";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Runs the whole scenario; every process and server it starts is stopped before it returns. */
+export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<ChaosResult> {
+  const o: ChaosOptions = { ...DEFAULT_CHAOS_OPTIONS, ...options };
+  const log = o.log ?? ((line: string) => console.error(`chaos: ${line}`));
+  const started = performance.now();
+  const deadline = Date.now() + o.timeoutMs;
+  const workDir = await Deno.makeTempDir({ prefix: "tern-chaos-" });
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    log(`work dir ${workDir}`);
+    const devnet = await startDevnet({
+      claimPeriod: 20,
+      claimRequestExtension: 60,
+      challengePeriodExtension: 10,
+      finalityPeriod: 2,
+      relayDelayMs: 500,
+    });
+    cleanups.push(() => devnet.stop());
+    const info = devnet.info;
+    const lp = info.accounts.lp;
+
+    const password = crypto.randomUUID();
+    const keystore = `${workDir}/lp-keystore.json`;
+    await createKeystoreFile(keystore, lp.privateKey, password, { n: 1024 });
+
+    const faulty = info.rollups[1];
+    const proxy = await startFaultProxy({
+      target: faulty.rpcHttp,
+      seed: o.seed,
+      mode: {
+        errorRate: 0.025,
+        malformedRate: 0.025,
+        delayRate: 0.05,
+        delayMs: 1000,
+        delayMaxMs: 4000,
+      },
+    });
+    cleanups.push(() => proxy.stop());
+
+    const token = crypto.randomUUID();
+    const tokens = new Map([[token, AGENT_ID]]);
+    const kvPath = `${workDir}/coordinator.kv`;
+    const coordinator: RestartableCoordinator = o.coordinatorCmd
+      ? await commandCoordinator({
+        template: o.coordinatorCmd,
+        kvPath,
+        tokens,
+        logPath: `${workDir}/coordinator.log`,
+      })
+      : await inProcessCoordinator({ kvPath, tokens });
+    cleanups.push(() => coordinator.stop());
+
+    // The agent reaches the faulty rollup only through the proxy.
+    const agentView: DevnetInfo = {
+      ...info,
+      rollups: info.rollups.map((r) =>
+        r.chainId === faulty.chainId ? { ...r, rpcHttp: proxy.url } : r
+      ),
+    };
+    const configPath = `${workDir}/tern.toml`;
+    await Deno.writeTextFile(
+      configPath,
+      devnetConfigToml(agentView, {
+        dataDir: `${workDir}/agent-data`,
+        keystore,
+        coordinator: { url: coordinator.url, agentId: AGENT_ID },
+      }),
+    );
+    const agent = new ChildProcess(
+      "agent",
+      commandLine(o.agentCmd, { config: configPath }),
+      { TERN_KEYSTORE_PASSWORD: password, TERN_COORDINATOR_TOKEN: token },
+      `${workDir}/agent.log`,
+      REPO_ROOT,
+    );
+    cleanups.push(() => agent.dispose());
+    await agent.start();
+    log(`agent started (pid ${agent.pid}), coordinator ${coordinator.url}, proxy ${proxy.url}`);
+
+    const other = createOtherLp(info, {
+      seed: o.seed,
+      fillShare: o.otherFillShare,
+      falseClaimShare: o.falseClaimShare,
+    });
+    const plan: PlannedRequest[] = [];
+    const spanMs = (o.requests / o.ratePerSecond) * 1000;
+    const schedule = planSchedule({
+      spanMs,
+      kills: o.kills,
+      coordinatorRestarts: o.coordinatorRestarts,
+      blackholeMs: o.blackholeMs,
+      seed: o.seed,
+    });
+    const shutdowns: number[] = [];
+    const trafficStart = performance.now();
+    const traffic = createTraffic(info, {
+      count: o.requests,
+      ratePerSecond: o.ratePerSecond,
+      seed: o.seed,
+      refuseShare: o.refuseShare,
+      onRequest: (r) => {
+        plan.push({ requestId: r.requestId, kind: r.kind });
+        other.onRequest(r);
+      },
+    });
+    const faults = runSchedule(schedule, trafficStart, {
+      agent,
+      coordinator,
+      blackhole: (ms) => proxy.blackholeFor(ms),
+      shutdowns,
+      log,
+      deadline,
+    });
+    const [created] = await Promise.all([traffic, faults]);
+    log(`traffic done: ${created.length} requests; faults done`);
+
+    await waitForSettlement(info, plan, other, agent, log, deadline, devnet.advanceTime);
+    shutdowns.push(await agent.terminate());
+    log(`final SIGTERM: exited in ${shutdowns.at(-1)} ms`);
+    await other.idle();
+    await coordinator.stop();
+    await proxy.stop();
+
+    const snap = await scanChains(info, lp.address);
+    let link: LinkFigures | undefined;
+    if (o.linkCheck) {
+      const kv = await Deno.openKv(kvPath);
+      try {
+        link = await linkFigures(new CoordinatorStore(kv), AGENT_ID, filledByUs(snap, lp.address));
+      } finally {
+        kv.close();
+      }
+    }
+    const figures = computeFigures(snap, {
+      lp: lp.address,
+      plan,
+      maxShutdownMs: Math.max(...shutdowns),
+      link,
+    });
+    const failed = failures(figures, { linkChecked: o.linkCheck });
+    return {
+      figures,
+      failures: failed,
+      pass: failed.length === 0,
+      summary: {
+        pass: failed.length === 0,
+        failures: failed,
+        seed: o.seed,
+        kills: schedule.filter((e) => e.kind === "kill-agent").length,
+        coordinatorRestarts: coordinator.restarts,
+        agentStarts: agent.starts,
+        agentCrashes: agent.crashes,
+        shutdownsMs: shutdowns,
+        linkChecked: o.linkCheck,
+        storedMessages: link?.storedMessages ?? null,
+        falseClaimsMade: other.record.falseClaims.size,
+        otherLpFills: other.record.honest.size,
+        otherLpFailures: other.record.failures.length,
+        proxy: proxy.stats(),
+        durationMs: Math.round(performance.now() - started),
+        ...figures,
+      },
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((e) => log(`cleanup failed: ${e instanceof Error ? e.message : e}`));
+    }
+    if (!o.keepWorkDir) await Deno.remove(workDir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function runSchedule(
+  events: ChaosEvent[],
+  t0: number,
+  x: {
+    agent: ChildProcess;
+    coordinator: RestartableCoordinator;
+    blackhole: (ms: number) => void;
+    shutdowns: number[];
+    log: (line: string) => void;
+    deadline: number;
+  },
+): Promise<void> {
+  for (const event of events) {
+    await sleep(t0 + event.atMs - performance.now());
+    if (Date.now() > x.deadline) return;
+    if (await x.agent.restartIfExited()) x.log("the agent had exited by itself; started again");
+    if (event.kind === "kill-agent") {
+      await x.agent.kill();
+      x.log(`SIGKILL agent at +${event.atMs} ms; restart in ${event.restartAfterMs} ms`);
+      await sleep(event.restartAfterMs);
+      await x.agent.start();
+    } else if (event.kind === "restart-coordinator") {
+      await x.coordinator.restart();
+      x.log(`coordinator restarted at +${event.atMs} ms`);
+    } else if (event.kind === "blackhole") {
+      x.blackhole(event.forMs);
+      x.log(`RPC outage of ${event.forMs} ms from +${event.atMs} ms`);
+    } else {
+      // A shutdown is only meaningful once the agent is up, not while it compiles or recovers.
+      await sleep(5000 - x.agent.uptimeMs);
+      const ms = await x.agent.terminate();
+      x.shutdowns.push(ms);
+      x.log(`SIGTERM agent: exited in ${ms} ms`);
+      await x.agent.start();
+    }
+  }
+}
+
+/**
+ * Waits until every fillable request's deposit is withdrawn (or the deadline). The chain clocks
+ * are moved forward only while no false claim is waiting for a challenge, so the agent is never
+ * robbed of the time it needs to dispute.
+ */
+async function waitForSettlement(
+  info: DevnetInfo,
+  plan: PlannedRequest[],
+  other: ReturnType<typeof createOtherLp>,
+  agent: ChildProcess,
+  log: (line: string) => void,
+  deadline: number,
+  advanceTime: (seconds: number) => Promise<void>,
+): Promise<void> {
+  const fillable = new Set(plan.filter((p) => p.kind === "fillable").map((p) => p.requestId));
+  const readers = new Map(info.rollups.map((r) => [r.chainId, devnetPublicClient(r)]));
+  let lastReport = 0;
+  while (Date.now() < deadline) {
+    if (await agent.restartIfExited()) log("the agent had exited by itself; started again");
+    await other.settle();
+    const withdrawn = new Set<string>();
+    for (const r of info.rollups) {
+      const logs = await readers.get(r.chainId)!.getLogs({
+        address: r.requestManager,
+        fromBlock: BigInt(r.deploymentBlock),
+        toBlock: "latest",
+      });
+      for (
+        const e of parseEventLogs({ abi: requestManagerAbi, eventName: "DepositWithdrawn", logs })
+      ) withdrawn.add(e.args.requestId.toLowerCase());
+    }
+    const open = [...fillable].filter((id) => !withdrawn.has(id.toLowerCase())).length;
+    if (open === 0) {
+      log("every fillable request is withdrawn");
+      return;
+    }
+    if (Date.now() - lastReport > 10_000) {
+      log(`waiting: ${open} of ${fillable.size} fillable requests not withdrawn yet`);
+      lastReport = Date.now();
+    }
+    if (await noChallengePending(info, other, readers)) await advanceTime(5);
+    await sleep(2000);
+  }
+  log("deadline reached before every fillable request was withdrawn");
+}
+
+async function noChallengePending(
+  info: DevnetInfo,
+  other: ReturnType<typeof createOtherLp>,
+  readers: Map<number, ReturnType<typeof devnetPublicClient>>,
+): Promise<boolean> {
+  for (const ref of other.record.falseClaims.values()) {
+    const reader = readers.get(ref.chainId)!;
+    const rm = info.rollups.find((r) => r.chainId === ref.chainId)!.requestManager;
+    const [claim, block] = await Promise.all([
+      reader.readContract({
+        address: rm,
+        abi: requestManagerAbi,
+        functionName: "claims",
+        args: [ref.claimId],
+      }),
+      reader.getBlock(),
+    ]);
+    const [, , , , challengerStakeTotal, , termination] = claim;
+    if (challengerStakeTotal === 0n && block.timestamp < termination) return false;
+  }
+  return true;
+}
