@@ -38,7 +38,16 @@ export class ChildProcess {
     readonly env: Record<string, string>,
     readonly logPath: string,
     readonly cwd?: string,
+    readonly readyPattern?: RegExp,
   ) {}
+
+  #ready = false;
+  #everReady = false;
+
+  /** Whether the current child printed a line matching `readyPattern`. */
+  get ready(): boolean {
+    return this.#ready;
+  }
 
   /** The running child's pid, or undefined. */
   get pid(): number | undefined {
@@ -66,6 +75,7 @@ export class ChildProcess {
     }).spawn();
     this.#child = child;
     this.#stopping = false;
+    this.#ready = false;
     child.status.then((status) => {
       if (!this.#stopping && this.#child === child) this.#exited = status;
     });
@@ -76,7 +86,17 @@ export class ChildProcess {
     );
     await log.write(stamp);
     const pump = async (stream: ReadableStream<Uint8Array>) => {
-      for await (const chunk of stream) await log.write(chunk);
+      const decoder = new TextDecoder();
+      let seen = "";
+      for await (const chunk of stream) {
+        await log.write(chunk);
+        if (this.readyPattern && !this.#ready && this.#child === child) {
+          // Keep only the unfinished last line between chunks.
+          const lines = (seen + decoder.decode(chunk, { stream: true })).split("\n");
+          seen = lines.pop()!.slice(-4096);
+          if (lines.some((l) => this.readyPattern!.test(l))) this.#ready = this.#everReady = true;
+        }
+      }
     };
     this.#pumps = [pump(child.stdout), pump(child.stderr)];
   }
@@ -126,9 +146,19 @@ export class ChildProcess {
     return this.#exited;
   }
 
-  /** Starts again a child that ended by itself; returns whether it had. */
-  async restartIfExited(): Promise<boolean> {
+  /**
+   * Starts again a child that ended by itself; returns whether it had. Throws when it has ended
+   * by itself `maxEarlyCrashes` times without ever printing its ready line: a command that cannot
+   * run at all would otherwise only show up as bad figures.
+   */
+  async restartIfExited(maxEarlyCrashes = 3): Promise<boolean> {
     if (!this.#exited) return false;
+    if (!this.#everReady && this.crashes + 1 >= maxEarlyCrashes) {
+      throw new Error(
+        `${this.name} exited by itself ${this.crashes + 1} times without getting ready (last ` +
+          `exit code ${this.#exited.code}); see ${this.logPath}`,
+      );
+    }
     await Promise.allSettled(this.#pumps);
     this.#child = undefined;
     this.#exited = undefined;

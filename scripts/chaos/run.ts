@@ -69,6 +69,8 @@ export interface ChaosOptions {
   otherFillShare: number;
   /** Share of unsafe / over-balance requests the other LP claims falsely. */
   falseClaimShare: number;
+  /** A line the agent prints once it is up; the measured SIGTERM waits for it. */
+  readyLine: string;
   /** Keep the run's directory (configs, logs, KV files) instead of removing it. */
   keepWorkDir: boolean;
   /** Progress lines (default: stderr). */
@@ -90,6 +92,7 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   linkCheck: true,
   otherFillShare: 0.1,
   falseClaimShare: 0.5,
+  readyLine: "^tern: agent running",
   keepWorkDir: false,
 };
 
@@ -115,6 +118,7 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
   const deadline = Date.now() + o.timeoutMs;
   const workDir = await Deno.makeTempDir({ prefix: "tern-chaos-" });
   const cleanups: (() => Promise<void>)[] = [];
+  let keep = o.keepWorkDir;
   try {
     log(`work dir ${workDir}`);
     const devnet = await startDevnet({
@@ -181,6 +185,7 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
       { TERN_KEYSTORE_PASSWORD: password, TERN_COORDINATOR_TOKEN: token },
       `${workDir}/agent.log`,
       REPO_ROOT,
+      new RegExp(o.readyLine),
     );
     cleanups.push(() => agent.dispose());
     await agent.start();
@@ -270,11 +275,15 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
         ...figures,
       },
     };
+  } catch (e) {
+    keep = true;
+    log(`the run failed; its directory ${workDir} is kept (config, logs, KV files)`);
+    throw e;
   } finally {
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((e) => log(`cleanup failed: ${e instanceof Error ? e.message : e}`));
     }
-    if (!o.keepWorkDir) await Deno.remove(workDir, { recursive: true }).catch(() => {});
+    if (!keep) await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
 }
 
@@ -306,8 +315,11 @@ async function runSchedule(
       x.blackhole(event.forMs);
       x.log(`RPC outage of ${event.forMs} ms from +${event.atMs} ms`);
     } else {
-      // A shutdown is only meaningful once the agent is up, not while it compiles or recovers.
-      await sleep(5000 - x.agent.uptimeMs);
+      // A shutdown is only meaningful once the agent is up, not while it compiles or recovers:
+      // wait for its running line (at most 30 s of uptime).
+      while (!x.agent.ready && x.agent.uptimeMs < 30_000 && x.agent.pid !== undefined) {
+        await sleep(100);
+      }
       const ms = await x.agent.terminate();
       x.shutdowns.push(ms);
       x.log(`SIGTERM agent: exited in ${ms} ms`);

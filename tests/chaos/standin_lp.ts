@@ -322,7 +322,8 @@ for (const c of chains.values()) {
       }));
   }
 }
-console.log("standin: ready");
+// The line tern prints once it is up; the chaos run waits for it before its timed SIGTERM.
+console.log("tern: agent running (test stand-in LP)");
 while (!stopping) {
   try {
     await tick();
