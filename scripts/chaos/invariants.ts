@@ -20,7 +20,7 @@ export interface PlannedRequest {
 /** The message-level figures read from the coordinator's store. */
 export interface LinkFigures {
   /** Seqs missing inside a stored stream + seqs the agent said were acked but the store lacks
-   * + requests our LP filled with no stored `request` status. */
+   * + requests our LP filled with no stored `request` status (one whose id holds the request id). */
   lostMessages: number;
   /** Stored status messages repeating an earlier one of the same stream (same kind, id, state, at). */
   duplicateMessages: number;
@@ -237,7 +237,10 @@ export async function linkFigures(
       const k = JSON.stringify([b.kind, b.id, b.state, b.at]);
       if (seen.has(k)) duplicates++;
       seen.add(k);
-      if (b.kind === "request" && typeof b.id === "string") reported.add(key(b.id));
+      if (b.kind === "request" && typeof b.id === "string") {
+        // The id may be the bare request id or carry a prefix (e.g. the chain id).
+        for (const hex of b.id.match(/0x[0-9a-fA-F]{64}/g) ?? [b.id]) reported.add(key(hex));
+      }
     }
   }
   const unreported = filledRequestIds.filter((id) => !reported.has(key(id))).length;

@@ -42,6 +42,7 @@ export class ChildProcess {
   ) {}
 
   #ready = false;
+  #disposed = false;
   #everReady = false;
 
   /** Whether the current child printed a line matching `readyPattern`. */
@@ -59,10 +60,12 @@ export class ChildProcess {
     return this.#child ? performance.now() - this.#startedAt : 0;
   }
 
-  /** Starts the command (no-op if it is running). */
+  /** Starts the command (no-op if it is running, or once disposed: a late restart from a
+   * schedule still running must not leave an orphan behind). */
   async start(): Promise<void> {
-    if (this.#child) return;
+    if (this.#child || this.#disposed) return;
     this.#log ??= await Deno.open(this.logPath, { create: true, append: true });
+    if (this.#disposed) return;
     const log = this.#log;
     const [cmd, ...args] = this.argv;
     const child = new Deno.Command(cmd, {
@@ -169,6 +172,7 @@ export class ChildProcess {
 
   /** Kills whatever runs and closes the log. */
   async dispose(): Promise<void> {
+    this.#disposed = true;
     await this.kill();
     try {
       this.#log?.close();
@@ -208,17 +212,20 @@ export async function inProcessCoordinator(
     tokens: o.tokens,
   });
   const port = current.port;
+  let stopped = false;
   const self: RestartableCoordinator = {
     url: current.url,
     kvPath: o.kvPath,
     restarts: 0,
     async restart() {
+      if (stopped) return;
       await current?.stop();
       current = undefined;
       // The port was just released; a retry covers a slow socket teardown.
       for (let attempt = 0;; attempt++) {
         try {
           current = await startCoordinator({ kvPath: o.kvPath, tokens: o.tokens, port });
+          if (stopped) await current.stop(); // stopped for good while this restart ran
           break;
         } catch (e) {
           if (attempt >= 50) throw e;
@@ -228,6 +235,7 @@ export async function inProcessCoordinator(
       self.restarts++;
     },
     async stop() {
+      stopped = true;
       await current?.stop();
       current = undefined;
     },
