@@ -121,8 +121,11 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
   let keep = o.keepWorkDir;
   try {
     log(`work dir ${workDir}`);
+    // A false claim made during the RPC outage must stay open long enough after it for the agent
+    // to see it, wait its fill_wait_time (5 s) and challenge: the claim period outlasts the
+    // outage by 30 s.
     const devnet = await startDevnet({
-      claimPeriod: 20,
+      claimPeriod: 30 + Math.ceil(o.blackholeMs / 1000),
       claimRequestExtension: 60,
       challengePeriodExtension: 10,
       finalityPeriod: 2,

@@ -239,34 +239,31 @@ async function fillOne(r: Req): Promise<void> {
 
 async function tick(): Promise<void> {
   await scan();
+  await settle();
+  // Fills get a time budget per tick so disputes and claims are never starved behind them.
+  const budgetEnd = Date.now() + 3000;
   for (const r of requests.values()) {
-    if (stopping) return;
+    if (stopping || Date.now() > budgetEnd) return;
     if (!fills.has(lower(r.id)) && !deposits.has(lower(r.id))) await fillOne(r);
   }
-  await scan();
-  const mine = [...claims.values()].filter((c) => lower(c.claimer) === me);
-  for (const [id, f] of fills) {
-    if (f.filler !== me || deposits.has(id)) continue;
-    if (mine.some((c) => lower(c.requestId) === id)) continue;
-    const r = requests.get(id);
-    if (!r) continue;
-    const s = chains.get(r.source)!;
-    await send(r.source, () =>
-      s.wallet.writeContract({
-        address: s.cfg.request_manager,
-        abi: requestManagerAbi,
-        functionName: "claimRequest",
-        args: [r.id, f.fillId],
-        value: claimStake,
-      }));
-  }
-  for (const c of claims.values()) {
+}
+
+async function settle(): Promise<void> {
+  // Disputes always run; withdrawals and claims share a time budget so a long backlog of them
+  // cannot delay the next tick's disputes.
+  const until = Date.now() + 4000;
+  // Disputes first: their deadline is the shortest.
+  const ordered = [...claims.values()].sort((a, b) =>
+    Number(lower(a.claimer) === me) - Number(lower(b.claimer) === me)
+  );
+  for (const c of ordered) {
     if (stopping) return;
     const s = chains.get(c.chain)!;
     const fill = fills.get(lower(c.requestId));
     const honest = fill !== undefined && fill.filler === lower(c.claimer) &&
       lower(fill.fillId) === lower(c.fillId);
     const ours = lower(c.claimer) === me;
+    if (ours && Date.now() > until) continue;
     const over = s.now >= c.termination;
     const withdrawable = over || resolved.has(lower(c.requestId));
     if (ours && withdrawable && c.withdrawnBy.size === 0 && honest) {
@@ -297,6 +294,23 @@ async function tick(): Promise<void> {
           args: [c.claimId],
         }));
     }
+  }
+  const mine = [...claims.values()].filter((c) => lower(c.claimer) === me);
+  for (const [id, f] of fills) {
+    if (stopping || Date.now() > until) return;
+    if (f.filler !== me || deposits.has(id)) continue;
+    if (mine.some((c) => lower(c.requestId) === id)) continue;
+    const r = requests.get(id);
+    if (!r) continue;
+    const s = chains.get(r.source)!;
+    await send(r.source, () =>
+      s.wallet.writeContract({
+        address: s.cfg.request_manager,
+        abi: requestManagerAbi,
+        functionName: "claimRequest",
+        args: [r.id, f.fillId],
+        value: claimStake,
+      }));
   }
 }
 
