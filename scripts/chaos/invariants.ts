@@ -22,7 +22,7 @@ export interface LinkFigures {
   /** Seqs missing inside a stored stream + seqs the agent said were acked but the store lacks
    * + requests our LP filled with no stored `request` status (one whose id holds the request id). */
   lostMessages: number;
-  /** Stored status messages repeating an earlier one of the same stream (same kind, id, state, at). */
+  /** Stored status messages repeating an earlier one (same kind, id, state, at), any stream. */
   duplicateMessages: number;
   /** Sequenced messages stored for the agent, all streams. */
   storedMessages: number;
@@ -223,12 +223,13 @@ export async function linkFigures(
   }
   let gaps = 0, duplicates = 0, stored = 0;
   const reported = new Set<string>();
+  // Repeats are counted across streams too: a report is a duplicate wherever it shows up again.
+  const seen = new Set<string>();
   for (const messages of streams.values()) {
     messages.sort((a, b) => a.seq - b.seq);
     stored += messages.length;
     // Seqs of a stream start at 1 and the store only accepts the next one: any hole is a loss.
     let expected = 1;
-    const seen = new Set<string>();
     for (const m of messages) {
       if (m.seq > expected) gaps += m.seq - expected;
       expected = m.seq + 1;
