@@ -1,6 +1,7 @@
 /**
  * The chaos figures can fail: a stand-in LP told to fill twice and to fill requests it must refuse
- * makes the run report double and wrong fills and exit as a fail.
+ * makes the run report double and wrong fills and exit as a fail. The link check is on: the
+ * stand-in never reports to the coordinator, so every one of its fills counts as a lost message.
  */
 import assert from "node:assert/strict";
 import { runChaos } from "../../scripts/chaos/run.ts";
@@ -18,7 +19,7 @@ Deno.test("chaos run catches a double-filling, wrongly-filling LP", async () => 
     blackholeMs: 0,
     falseClaimShare: 0,
     otherFillShare: 0,
-    linkCheck: false,
+    linkCheck: true,
     timeoutMs: 30_000,
     log: (line) => lines.push(line),
   });
@@ -30,4 +31,6 @@ Deno.test("chaos run catches a double-filling, wrongly-filling LP", async () => 
   assert.ok(f.revertedTxs >= f.doubleFills, `the second fills reverted: ${why}`);
   assert.ok(result.failures.some((x) => x.startsWith("doubleFills=")), why);
   assert.ok(result.failures.some((x) => x.startsWith("wrongFills=")), why);
+  assert.equal(f.lostMessages, f.filled, `no status stored for any fill: ${why}`);
+  assert.equal(f.duplicateMessages, 0, why);
 });
