@@ -58,7 +58,8 @@ interface Claim {
   termination: bigint;
   challengers: Set<string>;
   withdrawnBy: Set<string>;
-  seenAt: number;
+  /** Chain time the claim was made (its first termination minus the claim period). */
+  madeAt: bigint;
 }
 
 const [configPath, ...rest] = Deno.args;
@@ -111,6 +112,7 @@ const resolved = new Set<string>();
 const deposits = new Set<string>();
 const claims = new Map<string, Claim>();
 let claimStake = 0n;
+let claimPeriod = 0n;
 
 async function send(chainId: number, write: () => Promise<Hex>): Promise<boolean> {
   const c = chains.get(chainId)!;
@@ -169,7 +171,7 @@ async function scan(): Promise<void> {
           termination: a.termination,
           challengers: old?.challengers ?? new Set(),
           withdrawnBy: old?.withdrawnBy ?? new Set(),
-          seenAt: old?.seenAt ?? Date.now(),
+          madeAt: old?.madeAt ?? a.termination - claimPeriod,
         };
         if (a.challengerStakeTotal > 0n) claim.challengers.add(lower(a.lastChallenger));
         claims.set(k, claim);
@@ -275,7 +277,8 @@ async function settle(): Promise<void> {
           args: [c.claimId],
         }));
     } else if (!ours && !honest && !over && c.claimerStake > c.challengerStakeTotal) {
-      if (Date.now() - c.seenAt < cfg.agent.fill_wait_time * 1000) continue;
+      // Wait for a fill from the claim's own time on chain, so a restart does not start over.
+      if (s.now - c.madeAt < BigInt(cfg.agent.fill_wait_time)) continue;
       if (resolved.has(lower(c.requestId))) continue;
       await send(c.chain, () =>
         s.wallet.writeContract({
@@ -315,6 +318,11 @@ async function settle(): Promise<void> {
 }
 
 for (const c of chains.values()) {
+  claimPeriod = await c.reader.readContract({
+    address: c.cfg.request_manager,
+    abi: requestManagerAbi,
+    functionName: "claimPeriod",
+  });
   claimStake = await c.reader.readContract({
     address: c.cfg.request_manager,
     abi: requestManagerAbi,
