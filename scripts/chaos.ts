@@ -49,6 +49,11 @@ function program() {
 
 if (import.meta.main) {
   const opts = program().parse(Deno.args, { from: "user" }).opts();
+  // Ctrl-C or a cancelled CI job: stop every process the run started before exiting.
+  const interrupt = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => interrupt.abort());
+  }
   try {
     const result = await runChaos({
       requests: opts.requests,
@@ -63,6 +68,7 @@ if (import.meta.main) {
       blackholeMs: opts.blackhole * 1000,
       linkCheck: opts.linkCheck,
       keepWorkDir: opts.keep,
+      signal: interrupt.signal,
     });
     console.log(JSON.stringify(result.summary));
     Deno.exit(result.pass ? 0 : 1);

@@ -73,6 +73,8 @@ export interface ChaosOptions {
   readyLine: string;
   /** Keep the run's directory (configs, logs, KV files) instead of removing it. */
   keepWorkDir: boolean;
+  /** Stops the run: everything started is stopped and the run rejects. */
+  signal?: AbortSignal;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
 }
@@ -118,176 +120,210 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
   const deadline = Date.now() + o.timeoutMs;
   const workDir = await Deno.makeTempDir({ prefix: "tern-chaos-" });
   const cleanups: (() => Promise<void>)[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanupAll = () =>
+    cleaning ??= (async () => {
+      for (const cleanup of cleanups.reverse()) {
+        await cleanup().catch((e) => log(`cleanup failed: ${e instanceof Error ? e.message : e}`));
+      }
+    })();
+  // Anything started after an interruption began is stopped at once.
+  const track = (cleanup: () => Promise<void>) => {
+    if (cleaning) void cleanup().catch(() => {});
+    else cleanups.push(cleanup);
+  };
+  const interrupted = new Promise<never>((_, reject) => {
+    const onAbort = () =>
+      void cleanupAll().finally(() =>
+        reject(new Error("the run was interrupted; every process it started is stopped"))
+      );
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  interrupted.catch(() => {});
   let keep = o.keepWorkDir;
   try {
-    log(`work dir ${workDir}`);
-    // A false claim made during the RPC outage must stay open long enough after it for the agent
-    // to see it, wait its fill_wait_time (5 s) and challenge: the claim period outlasts the
-    // outage by 30 s.
-    const devnet = await startDevnet({
-      claimPeriod: 30 + Math.ceil(o.blackholeMs / 1000),
-      claimRequestExtension: 60,
-      challengePeriodExtension: 10,
-      finalityPeriod: 2,
-      relayDelayMs: 500,
-    });
-    cleanups.push(() => devnet.stop());
-    const info = devnet.info;
-    const lp = info.accounts.lp;
-
-    const password = crypto.randomUUID();
-    const keystore = `${workDir}/lp-keystore.json`;
-    await createKeystoreFile(keystore, lp.privateKey, password, { n: 1024 });
-
-    const faulty = info.rollups[1];
-    const proxy = await startFaultProxy({
-      target: faulty.rpcHttp,
-      seed: o.seed,
-      mode: {
-        errorRate: 0.025,
-        malformedRate: 0.025,
-        delayRate: 0.05,
-        delayMs: 1000,
-        delayMaxMs: 4000,
-      },
-    });
-    cleanups.push(() => proxy.stop());
-
-    const token = crypto.randomUUID();
-    const tokens = new Map([[token, AGENT_ID]]);
-    const kvPath = `${workDir}/coordinator.kv`;
-    const coordinator: RestartableCoordinator = o.coordinatorCmd
-      ? await commandCoordinator({
-        template: o.coordinatorCmd,
-        kvPath,
-        tokens,
-        logPath: `${workDir}/coordinator.log`,
-      })
-      : await inProcessCoordinator({ kvPath, tokens });
-    cleanups.push(() => coordinator.stop());
-
-    // The agent reaches the faulty rollup only through the proxy.
-    const agentView: DevnetInfo = {
-      ...info,
-      rollups: info.rollups.map((r) =>
-        r.chainId === faulty.chainId ? { ...r, rpcHttp: proxy.url } : r
-      ),
-    };
-    const configPath = `${workDir}/tern.toml`;
-    await Deno.writeTextFile(
-      configPath,
-      devnetConfigToml(agentView, {
-        dataDir: `${workDir}/agent-data`,
-        keystore,
-        coordinator: { url: coordinator.url, agentId: AGENT_ID },
-      }),
-    );
-    const agent = new ChildProcess(
-      "agent",
-      commandLine(o.agentCmd, { config: configPath }),
-      { TERN_KEYSTORE_PASSWORD: password, TERN_COORDINATOR_TOKEN: token },
-      `${workDir}/agent.log`,
-      REPO_ROOT,
-      new RegExp(o.readyLine),
-    );
-    cleanups.push(() => agent.dispose());
-    await agent.start();
-    log(`agent started (pid ${agent.pid}), coordinator ${coordinator.url}, proxy ${proxy.url}`);
-
-    const other = createOtherLp(info, {
-      seed: o.seed,
-      fillShare: o.otherFillShare,
-      falseClaimShare: o.falseClaimShare,
-    });
-    const plan: PlannedRequest[] = [];
-    const spanMs = (o.requests / o.ratePerSecond) * 1000;
-    const schedule = planSchedule({
-      spanMs,
-      kills: o.kills,
-      coordinatorRestarts: o.coordinatorRestarts,
-      blackholeMs: o.blackholeMs,
-      seed: o.seed,
-    });
-    const shutdowns: number[] = [];
-    const trafficStart = performance.now();
-    const traffic = createTraffic(info, {
-      count: o.requests,
-      ratePerSecond: o.ratePerSecond,
-      seed: o.seed,
-      refuseShare: o.refuseShare,
-      onRequest: (r) => {
-        plan.push({ requestId: r.requestId, kind: r.kind });
-        other.onRequest(r);
-      },
-    });
-    const faults = runSchedule(schedule, trafficStart, {
-      agent,
-      coordinator,
-      blackhole: (ms) => proxy.blackholeFor(ms),
-      shutdowns,
-      log,
-      deadline,
-    });
-    const [created] = await Promise.all([traffic, faults]);
-    log(`traffic done: ${created.length} requests; faults done`);
-
-    await waitForSettlement(info, plan, other, agent, log, deadline, devnet.advanceTime);
-    shutdowns.push(await agent.terminate());
-    log(`final SIGTERM: exited in ${shutdowns.at(-1)} ms`);
-    await other.idle();
-    await coordinator.stop();
-    await proxy.stop();
-
-    const snap = await scanChains(info, lp.address);
-    let link: LinkFigures | undefined;
-    if (o.linkCheck) {
-      const kv = await Deno.openKv(kvPath);
-      try {
-        link = await linkFigures(new CoordinatorStore(kv), AGENT_ID, filledByUs(snap, lp.address));
-      } finally {
-        kv.close();
-      }
-    }
-    const figures = computeFigures(snap, {
-      lp: lp.address,
-      plan,
-      maxShutdownMs: Math.max(...shutdowns),
-      link,
-    });
-    const failed = failures(figures, { linkChecked: o.linkCheck });
-    return {
-      figures,
-      failures: failed,
-      pass: failed.length === 0,
-      summary: {
-        pass: failed.length === 0,
-        failures: failed,
-        seed: o.seed,
-        kills: schedule.filter((e) => e.kind === "kill-agent").length,
-        coordinatorRestarts: coordinator.restarts,
-        agentStarts: agent.starts,
-        agentCrashes: agent.crashes,
-        shutdownsMs: shutdowns,
-        linkChecked: o.linkCheck,
-        storedMessages: link?.storedMessages ?? null,
-        falseClaimsMade: other.record.falseClaims.size,
-        otherLpFills: other.record.honest.size,
-        otherLpFailures: other.record.failures.length,
-        proxy: proxy.stats(),
-        durationMs: Math.round(performance.now() - started),
-        ...figures,
-      },
-    };
+    return await Promise.race([
+      scenario({ o, log, started, deadline, workDir, track }),
+      interrupted,
+    ]);
   } catch (e) {
     keep = true;
     log(`the run failed; its directory ${workDir} is kept (config, logs, KV files)`);
     throw e;
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((e) => log(`cleanup failed: ${e instanceof Error ? e.message : e}`));
-    }
+    await cleanupAll();
     if (!keep) await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
+}
+
+async function scenario(x: {
+  o: ChaosOptions;
+  log: (line: string) => void;
+  started: number;
+  deadline: number;
+  workDir: string;
+  track: (cleanup: () => Promise<void>) => void;
+}): Promise<ChaosResult> {
+  const { o, log, started, deadline, workDir } = x;
+  log(`work dir ${workDir}`);
+  // A false claim made during the RPC outage must stay open long enough after it for the agent
+  // to see it, wait its fill_wait_time (5 s) and challenge: the claim period outlasts the
+  // outage by 30 s.
+  const devnet = await startDevnet({
+    claimPeriod: 30 + Math.ceil(o.blackholeMs / 1000),
+    claimRequestExtension: 60,
+    challengePeriodExtension: 10,
+    finalityPeriod: 2,
+    relayDelayMs: 500,
+  });
+  x.track(() => devnet.stop());
+  const info = devnet.info;
+  const lp = info.accounts.lp;
+
+  const password = crypto.randomUUID();
+  const keystore = `${workDir}/lp-keystore.json`;
+  await createKeystoreFile(keystore, lp.privateKey, password, { n: 1024 });
+
+  const faulty = info.rollups[1];
+  const proxy = await startFaultProxy({
+    target: faulty.rpcHttp,
+    seed: o.seed,
+    mode: {
+      errorRate: 0.025,
+      malformedRate: 0.025,
+      delayRate: 0.05,
+      delayMs: 1000,
+      delayMaxMs: 4000,
+    },
+  });
+  x.track(() => proxy.stop());
+
+  const token = crypto.randomUUID();
+  const tokens = new Map([[token, AGENT_ID]]);
+  const kvPath = `${workDir}/coordinator.kv`;
+  const coordinator: RestartableCoordinator = o.coordinatorCmd
+    ? await commandCoordinator({
+      template: o.coordinatorCmd,
+      kvPath,
+      tokens,
+      logPath: `${workDir}/coordinator.log`,
+    })
+    : await inProcessCoordinator({ kvPath, tokens });
+  x.track(() => coordinator.stop());
+
+  // The agent reaches the faulty rollup only through the proxy.
+  const agentView: DevnetInfo = {
+    ...info,
+    rollups: info.rollups.map((r) =>
+      r.chainId === faulty.chainId ? { ...r, rpcHttp: proxy.url } : r
+    ),
+  };
+  const configPath = `${workDir}/tern.toml`;
+  await Deno.writeTextFile(
+    configPath,
+    devnetConfigToml(agentView, {
+      dataDir: `${workDir}/agent-data`,
+      keystore,
+      coordinator: { url: coordinator.url, agentId: AGENT_ID },
+    }),
+  );
+  const agent = new ChildProcess(
+    "agent",
+    commandLine(o.agentCmd, { config: configPath }),
+    { TERN_KEYSTORE_PASSWORD: password, TERN_COORDINATOR_TOKEN: token },
+    `${workDir}/agent.log`,
+    REPO_ROOT,
+    new RegExp(o.readyLine),
+  );
+  x.track(() => agent.dispose());
+  await agent.start();
+  log(`agent started (pid ${agent.pid}), coordinator ${coordinator.url}, proxy ${proxy.url}`);
+
+  const other = createOtherLp(info, {
+    seed: o.seed,
+    fillShare: o.otherFillShare,
+    falseClaimShare: o.falseClaimShare,
+  });
+  const plan: PlannedRequest[] = [];
+  const spanMs = (o.requests / o.ratePerSecond) * 1000;
+  const schedule = planSchedule({
+    spanMs,
+    kills: o.kills,
+    coordinatorRestarts: o.coordinatorRestarts,
+    blackholeMs: o.blackholeMs,
+    seed: o.seed,
+  });
+  const shutdowns: number[] = [];
+  const trafficStart = performance.now();
+  const traffic = createTraffic(info, {
+    count: o.requests,
+    ratePerSecond: o.ratePerSecond,
+    seed: o.seed,
+    refuseShare: o.refuseShare,
+    onRequest: (r) => {
+      plan.push({ requestId: r.requestId, kind: r.kind });
+      other.onRequest(r);
+    },
+  });
+  const faults = runSchedule(schedule, trafficStart, {
+    agent,
+    coordinator,
+    blackhole: (ms) => proxy.blackholeFor(ms),
+    shutdowns,
+    log,
+    deadline,
+  });
+  const [created] = await Promise.all([traffic, faults]);
+  log(`traffic done: ${created.length} requests; faults done`);
+
+  await waitForSettlement(info, plan, other, agent, log, deadline, devnet.advanceTime);
+  shutdowns.push(await agent.terminate());
+  log(`final SIGTERM: exited in ${shutdowns.at(-1)} ms`);
+  await other.idle();
+  await coordinator.stop();
+  await proxy.stop();
+
+  const snap = await scanChains(info, lp.address);
+  let link: LinkFigures | undefined;
+  if (o.linkCheck) {
+    const kv = await Deno.openKv(kvPath);
+    try {
+      link = await linkFigures(new CoordinatorStore(kv), AGENT_ID, filledByUs(snap, lp.address));
+    } finally {
+      kv.close();
+    }
+  }
+  const figures = computeFigures(snap, {
+    lp: lp.address,
+    plan,
+    maxShutdownMs: Math.max(...shutdowns),
+    link,
+  });
+  const failed = failures(figures, { linkChecked: o.linkCheck });
+  return {
+    figures,
+    failures: failed,
+    pass: failed.length === 0,
+    summary: {
+      pass: failed.length === 0,
+      failures: failed,
+      seed: o.seed,
+      kills: schedule.filter((e) => e.kind === "kill-agent").length,
+      coordinatorRestarts: coordinator.restarts,
+      agentStarts: agent.starts,
+      agentCrashes: agent.crashes,
+      shutdownsMs: shutdowns,
+      linkChecked: o.linkCheck,
+      storedMessages: link?.storedMessages ?? null,
+      falseClaimsMade: other.record.falseClaims.size,
+      otherLpFills: other.record.honest.size,
+      otherLpFailures: other.record.failures.length,
+      proxy: proxy.stats(),
+      durationMs: Math.round(performance.now() - started),
+      ...figures,
+    },
+  };
 }
 
 async function runSchedule(
