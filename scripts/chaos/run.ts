@@ -255,6 +255,7 @@ async function scenario(x: {
     seed: o.seed,
   });
   const shutdowns: number[] = [];
+  const done = { kills: 0 };
   const trafficStart = performance.now();
   const traffic = createTraffic(info, {
     count: o.requests,
@@ -271,6 +272,7 @@ async function scenario(x: {
     coordinator,
     blackhole: (ms) => proxy.blackholeFor(ms),
     shutdowns,
+    done,
     log,
     deadline,
   });
@@ -281,6 +283,7 @@ async function scenario(x: {
   shutdowns.push(await agent.terminate());
   log(`final SIGTERM: exited in ${shutdowns.at(-1)} ms`);
   await other.idle();
+  for (const failure of other.record.failures) log(`other LP: ${failure}`);
   await coordinator.stop();
   await proxy.stop();
 
@@ -309,7 +312,7 @@ async function scenario(x: {
       pass: failed.length === 0,
       failures: failed,
       seed: o.seed,
-      kills: schedule.filter((e) => e.kind === "kill-agent").length,
+      kills: done.kills,
       coordinatorRestarts: coordinator.restarts,
       agentStarts: agent.starts,
       agentCrashes: agent.crashes,
@@ -334,6 +337,7 @@ async function runSchedule(
     coordinator: RestartableCoordinator;
     blackhole: (ms: number) => void;
     shutdowns: number[];
+    done: { kills: number };
     log: (line: string) => void;
     deadline: number;
   },
@@ -344,6 +348,7 @@ async function runSchedule(
     if (await x.agent.restartIfExited()) x.log("the agent had exited by itself; started again");
     if (event.kind === "kill-agent") {
       await x.agent.kill();
+      x.done.kills++;
       x.log(`SIGKILL agent at +${event.atMs} ms; restart in ${event.restartAfterMs} ms`);
       await sleep(event.restartAfterMs);
       await x.agent.start();
