@@ -61,6 +61,8 @@ export interface ChaosFigures {
   falseClaims: number;
   /** Honest claims by others on planned requests. */
   honestClaimsByOthers: number;
+  /** Claims by our LP not backed by its own fill (reported, not judged). */
+  ourFalseClaims: number;
   /** See {@link LinkFigures}; -1 when the link was not checked. */
   lostMessages: number;
   /** See {@link LinkFigures}; -1 when the link was not checked. */
@@ -151,11 +153,12 @@ export function computeFigures(
   }
 
   let honestClaimsChallenged = 0, falseClaimsUnchallenged = 0, falseClaims = 0;
-  let honestClaimsByOthers = 0;
+  let honestClaimsByOthers = 0, ourFalseClaims = 0;
   for (const claim of snap.claims.values()) {
     const weChallenged = [...claim.challengers].some((a) => key(a) === lp);
     const honest = isHonestClaim(snap, claim);
     if (honest && weChallenged) honestClaimsChallenged++;
+    if (key(claim.claimer) === lp && !honest) ourFalseClaims++;
     if (key(claim.claimer) === lp || !planned.has(key(claim.requestId))) continue;
     if (honest) {
       honestClaimsByOthers++;
@@ -179,6 +182,7 @@ export function computeFigures(
     falseClaimsUnchallenged,
     falseClaims,
     honestClaimsByOthers,
+    ourFalseClaims,
     lostMessages: o.link?.lostMessages ?? -1,
     duplicateMessages: o.link?.duplicateMessages ?? -1,
     maxShutdownMs: o.maxShutdownMs,

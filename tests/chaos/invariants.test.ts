@@ -159,7 +159,9 @@ Deno.test("claims: honest ones challenged by us and false ones left alone are co
   addClaim(s, 4n, 2, OTHER, fillId(52)); // false, but the request resolved to our fill
   s.resolved.push({ sourceChainId: 1, requestId: id(2), filler: LP, fillId: fillId(2) });
   addClaim(s, 5n, 2, LP, fillId(2)); // our own claim is never "false by others"
+  addClaim(s, 6n, 3, LP, fillId(3)); // ours without a fill
   const f = computeFigures(s, { lp: LP, plan, maxShutdownMs: 0 });
+  assert.equal(f.ourFalseClaims, 1);
   assert.equal(f.honestClaimsChallenged, 1);
   assert.equal(f.falseClaims, 3);
   assert.equal(f.falseClaimsUnchallenged, 1);
