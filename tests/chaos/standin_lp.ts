@@ -317,31 +317,44 @@ async function settle(): Promise<void> {
   }
 }
 
-for (const c of chains.values()) {
-  claimPeriod = await c.reader.readContract({
-    address: c.cfg.request_manager,
-    abi: requestManagerAbi,
-    functionName: "claimPeriod",
-  });
-  claimStake = await c.reader.readContract({
-    address: c.cfg.request_manager,
-    abi: requestManagerAbi,
-    functionName: "claimStake",
-  });
-  const allowance = await c.reader.readContract({
-    address: c.tst,
-    abi: erc20Abi,
-    functionName: "allowance",
-    args: [account.address, c.cfg.fill_manager],
-  });
-  if (allowance < maxUint256 / 2n) {
-    await send(c.cfg.chain_id, () =>
+async function init(): Promise<void> {
+  for (const c of chains.values()) {
+    claimPeriod = await c.reader.readContract({
+      address: c.cfg.request_manager,
+      abi: requestManagerAbi,
+      functionName: "claimPeriod",
+    });
+    claimStake = await c.reader.readContract({
+      address: c.cfg.request_manager,
+      abi: requestManagerAbi,
+      functionName: "claimStake",
+    });
+    const allowance = await c.reader.readContract({
+      address: c.tst,
+      abi: erc20Abi,
+      functionName: "allowance",
+      args: [account.address, c.cfg.fill_manager],
+    });
+    if (allowance >= maxUint256 / 2n) continue;
+    const ok = await send(c.cfg.chain_id, () =>
       c.wallet.writeContract({
         address: c.tst,
         abi: erc20Abi,
         functionName: "approve",
         args: [c.cfg.fill_manager, maxUint256],
       }));
+    if (!ok) throw new Error(`approving the FillManager on ${c.cfg.chain_id} failed`);
+  }
+}
+
+// Start-up goes through the faulty RPC too: retry it until it succeeds.
+for (;;) {
+  try {
+    await init();
+    break;
+  } catch (e) {
+    console.error(`standin: start-up: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 // The line tern prints once it is up; the chaos run waits for it before its timed SIGTERM.
