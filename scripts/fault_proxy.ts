@@ -21,6 +21,8 @@ export interface FaultMode {
   delayRate: number;
   /** Delay applied to delayed calls, ms. */
   delayMs: number;
+  /** When above `delayMs`: delayed calls wait a random time in [delayMs, delayMaxMs] ms. */
+  delayMaxMs?: number;
 }
 
 /** Counters of a running proxy. */
@@ -39,6 +41,8 @@ export interface FaultProxy {
   url: string;
   /** Changes what the proxy does from now on; released blackholed calls are forwarded. */
   setMode(mode: Partial<FaultMode>): void;
+  /** Blackholes every call for `ms`, then releases the held calls (a timed outage). */
+  blackholeFor(ms: number): void;
   /** Current counters. */
   stats(): FaultStats;
   /** Stops listening; calls still held are answered with HTTP 503. */
@@ -89,6 +93,11 @@ export function startFaultProxy(
   };
   const held = new Set<() => void>();
   const stopping = new AbortController();
+  let outage: ReturnType<typeof setTimeout> | undefined;
+  const setMode = (m: Partial<FaultMode>) => {
+    mode = { ...mode, ...m };
+    if (!mode.blackhole) { for (const release of [...held]) release(); }
+  };
 
   const wait = (ms: number, signal: AbortSignal) =>
     new Promise<void>((resolve) => {
@@ -121,7 +130,8 @@ export function startFaultProxy(
     if (stopping.signal.aborted) return new Response("proxy stopping", { status: 503 });
     if (random() < mode.delayRate && mode.delayMs > 0) {
       stats.delayed++;
-      await wait(mode.delayMs, req.signal);
+      const spread = Math.max(0, (mode.delayMaxMs ?? mode.delayMs) - mode.delayMs);
+      await wait(mode.delayMs + Math.floor(random() * spread), req.signal);
     }
     const roll = random();
     if (roll < mode.errorRate) {
@@ -161,12 +171,15 @@ export function startFaultProxy(
       onListen: ({ port }) => {
         resolve({
           url: `http://127.0.0.1:${port}`,
-          setMode(m) {
-            mode = { ...mode, ...m };
-            if (!mode.blackhole) { for (const release of [...held]) release(); }
+          setMode,
+          blackholeFor(ms) {
+            setMode({ blackhole: true });
+            clearTimeout(outage);
+            outage = setTimeout(() => setMode({ blackhole: false }), ms);
           },
           stats: () => ({ ...stats }),
           async stop() {
+            clearTimeout(outage);
             stopping.abort();
             for (const release of [...held]) release();
             await server.shutdown(); // graceful: held calls get their 503 first

@@ -75,3 +75,43 @@ Deno.test("stopping the fault proxy answers calls it still holds", async () => {
   await res.body?.cancel();
   await up.stop();
 });
+
+Deno.test("a timed outage holds calls for its length, then lets them through", async () => {
+  const up = upstream();
+  const proxy = await startFaultProxy({ target: await up.url });
+  try {
+    const t0 = performance.now();
+    proxy.blackholeFor(300);
+    const res = await call(proxy.url);
+    const waited = performance.now() - t0;
+    assert.equal((await res.json()).result, "0x7a69");
+    assert.ok(waited >= 250, `held about 300 ms, got ${Math.round(waited)} ms`);
+    assert.equal(proxy.stats().blackholed, 1);
+    const after = performance.now();
+    await (await call(proxy.url)).body?.cancel();
+    assert.ok(performance.now() - after < 250, "no outage after the window");
+  } finally {
+    await proxy.stop();
+    await up.stop();
+  }
+});
+
+Deno.test("delayed calls wait a seeded time within [delayMs, delayMaxMs]", async () => {
+  const up = upstream();
+  const proxy = await startFaultProxy({
+    target: await up.url,
+    mode: { delayRate: 1, delayMs: 100, delayMaxMs: 200 },
+  });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await (await call(proxy.url)).body?.cancel();
+      const ms = performance.now() - t0;
+      assert.ok(ms >= 95 && ms < 400, `delay ${Math.round(ms)} ms within the range`);
+    }
+    assert.equal(proxy.stats().delayed, 3);
+  } finally {
+    await proxy.stop();
+    await up.stop();
+  }
+});
