@@ -285,8 +285,12 @@ export function decide(
         // a stale view needs views; a wait on time arms the timer; anything else (a move of
         // the other side, our own transaction, a proof event) arrives as an event
         const t = timeBasedWake(step.reason, view, nowMs);
+        // proof finality is also judged on the target chain's clock: when that runs ahead of
+        // ours, the views bring the moment sooner than the wall-clock timer
+        const chainAhead = (view.targetChainTime ?? 0) > view.wallClock + 1;
         if (/stale_view/.test(step.reason)) needViews = true;
-        else if (t !== undefined) wake(t);
+        else if (/proof_not_final/.test(step.reason) && chainAhead) needViews = true;
+        if (t !== undefined) wake(t);
       }
       break;
     }

@@ -314,6 +314,7 @@ export function claimViewOf(
     l1Resolution: s.l1Resolution,
     targetFinalityPeriod: finality ?? 0,
     sourceChainTime: src?.timestamp ?? 0,
+    targetChainTime: s.views[String(target)]?.timestamp ?? 0,
     wallClock: Math.floor(nowMs / 1000),
     challengeBackOffUntil: c.backOffUntil,
     transactionPending: c.txPending,

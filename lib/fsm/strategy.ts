@@ -52,6 +52,8 @@ export interface ClaimDecisionView {
   readonly targetFinalityPeriod: number;
   /** Latest read source-chain block timestamp. */
   readonly sourceChainTime: number;
+  /** Latest read target-chain block timestamp (0 when unknown). */
+  readonly targetChainTime?: number;
   /** Local wall clock, seconds. */
   readonly wallClock: number;
   /** Wall-clock time before which the claim is not acted against ({@link challengeBackOff}). */
@@ -109,9 +111,14 @@ export function proofOf(
   return undefined;
 }
 
-/** Whether a proof timestamp is final: wall clock past it by more than the finality period. */
+/**
+ * Whether a proof timestamp is final: past it by more than the finality period, on the wall clock
+ * or on the target chain's own clock (the chain's clock is what its finality is measured in; the
+ * two agree on live chains, and a test chain whose time was moved forward stays usable).
+ */
 export function proofIsFinal(view: ClaimDecisionView, timestamp: number): boolean {
-  return view.wallClock > timestamp + view.targetFinalityPeriod;
+  const now = Math.max(view.wallClock, view.targetChainTime ?? 0);
+  return now > timestamp + view.targetFinalityPeriod;
 }
 
 /**
