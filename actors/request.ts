@@ -11,21 +11,12 @@
 import type { Clock } from "../lib/clock.ts";
 import { applyTxOutcome, decide } from "../lib/agent/request_decide.ts";
 import { applyEvent } from "../lib/agent/request_events.ts";
-import {
-  type ClaimRecord,
-  initialRequestState,
-  type RequestActorState,
-} from "../lib/agent/request_state.ts";
+import { initialRequestState, type RequestActorState } from "../lib/agent/request_state.ts";
 import type { AgentSettings } from "../lib/agent/settings.ts";
-import {
-  type EventAck,
-  paths,
-  type RequestMsg,
-  type RouterMsg,
-  type StatusReport,
-} from "../lib/agent/messages.ts";
+import { type EventAck, paths, type RequestMsg, type RouterMsg } from "../lib/agent/messages.ts";
 import type { Behavior, Ctx, Effect } from "../lib/runtime/types.ts";
 import { undoEvent } from "../lib/agent/request_undo.ts";
+import { reports, txReport } from "../lib/agent/request_reports.ts";
 
 export type { RequestActorState } from "../lib/agent/request_state.ts";
 export type { RequestMsg } from "../lib/agent/messages.ts";
@@ -37,65 +28,6 @@ export interface RequestBehaviorOptions {
   clock?: Clock;
   /** Where to (un)subscribe (default: the parent, i.e. the request's shard). */
   router?: string;
-}
-
-const requestReport = (s: RequestActorState, at: string): StatusReport => {
-  const last = s.history[s.history.length - 1];
-  return {
-    type: "Status",
-    kind: "request",
-    id: s.id,
-    state: s.fsm,
-    chainId: s.sourceChainId,
-    at,
-    details: {
-      reason: s.reason,
-      deferred: s.deferred,
-      targetChainId: s.targetChainId,
-      amount: s.amount,
-      tx: last?.tx,
-      block: last?.block,
-    },
-  };
-};
-
-const claimReport = (s: RequestActorState, c: ClaimRecord, at: string): StatusReport => {
-  const last = c.history[c.history.length - 1];
-  return {
-    type: "Status",
-    kind: "claim",
-    id: c.claimId,
-    state: c.fsm,
-    chainId: s.sourceChainId,
-    at,
-    details: {
-      requestId: c.requestId,
-      claimer: c.claimer,
-      reason: c.reason,
-      claimerStake: c.game.claimerStake,
-      challengerStakeTotal: c.game.challengerStakeTotal,
-      termination: c.game.termination,
-      tx: last?.tx,
-    },
-  };
-};
-
-/** Status reports for what changed between `a` and `b` (everything when `all`). */
-function reports(a: RequestActorState, b: RequestActorState, at: string, all: boolean) {
-  const out: StatusReport[] = [];
-  if (
-    all || a.fsm !== b.fsm || a.reason !== b.reason || a.deferred !== b.deferred ||
-    a.created !== b.created
-  ) {
-    out.push(requestReport(b, at));
-  }
-  for (const c of Object.values(b.claims)) {
-    const old = a.claims[c.claimId];
-    if (all || !old || old.fsm !== c.fsm || old.reason !== c.reason) {
-      out.push(claimReport(b, c, at));
-    }
-  }
-  return out;
 }
 
 /** Applies one message to the state (before decisions). */
@@ -179,8 +111,11 @@ export function requestBehavior(
       for (const { chainId, tx } of d.txs) {
         effects.push(ctx.send(paths.txSender(chainId), tx, { durable: true }));
       }
-      for (const r of reports(state, s, at, msg.type === "Resync")) {
+      for (const r of reports(state, s, at, msg.type === "Resync", settings.lp.toLowerCase())) {
         effects.push(ctx.send(paths.status, r, { durable: true }));
+      }
+      if (msg.type === "TxOutcome") {
+        effects.push(ctx.send(paths.status, txReport(state, msg, at), { durable: true }));
       }
       // a due time-based step needs a current view: subscribe, decide again when it arrives
       const router = opts.router ?? ctx.parent;
