@@ -52,7 +52,7 @@ export interface RequestView {
   history: Transition[];
 }
 
-/** A claim as inspection shows it (from a `claim` actor's state). */
+/** A claim as inspection shows it (from its RequestActor's state, or a `claim` actor's). */
 export interface ClaimView {
   claimId: string | number;
   requestId: string;
@@ -104,7 +104,7 @@ export function requestView(path: string, state: unknown): RequestView | null {
   };
 }
 
-/** The claim view of a `claim` actor's state, or null. */
+/** The claim view of a claim record (a request's `claims[id]`, or a `claim` actor's state). */
 export function claimView(path: string, state: unknown): ClaimView | null {
   const s = rec(state);
   if (!s || s.claimId === undefined) return null;
@@ -174,13 +174,21 @@ export async function requestsOf(
   return out.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** Claims of a source, optionally of one request. */
+/**
+ * Claims of a source, optionally of one request: the claims a RequestActor keeps in its state
+ * (`state.claims`, by claim id), and `claim` actors where a deployment runs claims as actors.
+ */
 export async function claimsOf(src: InspectSource, requestId?: string): Promise<ClaimView[]> {
   const out: ClaimView[] = [];
-  for (const a of await src.actorsOfKind("claim")) {
-    const c = claimView(a.path, a.state);
+  const keep = (c: ClaimView | null) => {
     if (c && (requestId === undefined || c.requestId === requestId)) out.push(c);
+  };
+  for (const a of await src.actorsOfKind("request")) {
+    const claims = rec(rec(a.state)?.claims);
+    if (!claims) continue;
+    for (const [id, c] of Object.entries(claims)) keep(claimView(`${a.path}#claim:${id}`, c));
   }
+  for (const a of await src.actorsOfKind("claim")) keep(claimView(a.path, a.state));
   return out;
 }
 
