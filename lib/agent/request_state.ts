@@ -261,6 +261,7 @@ export function fillViewOf(
       viewFresh: fresh,
       validUntil: r.validUntil,
       targetChainTime: tgt.timestamp,
+      sourceChainTime: src.timestamp,
       wallClock: Math.floor(nowMs / 1000),
       unsafeFillTime: settings.unsafeFillTime,
       amount,

@@ -28,6 +28,8 @@ export interface FillView {
   readonly validUntil: number;
   /** Latest read target-chain block timestamp. */
   readonly targetChainTime: number;
+  /** Latest read source-chain block timestamp (the clock `validUntil` is set in), if known. */
+  readonly sourceChainTime?: number;
   /** Local wall clock, seconds. */
   readonly wallClock: number;
   /** Configured unsafe fill time, seconds. */
@@ -101,9 +103,9 @@ export function canFill(view: FillView): FillDecision {
     return finalRefusal("fee_below_min");
   }
   if (view.targetChainTime >= view.validUntil) return finalRefusal("expired");
-  // The later of the two clocks: a chain whose time runs ahead of ours (or behind it) must never
-  // make a fill look safer than it is.
-  const now = Math.max(view.wallClock, view.targetChainTime);
+  // The latest of the clocks: a chain whose time runs ahead of ours must never make a fill look
+  // safer than it is.
+  const now = Math.max(view.wallClock, view.targetChainTime, view.sourceChainTime ?? 0);
   if (now >= view.validUntil - view.unsafeFillTime) return finalRefusal("unsafe");
   if (!view.viewFresh) return laterRefusal("stale_view");
   if (view.sourceNativeBalance < view.minSourceBalance) {
