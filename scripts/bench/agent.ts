@@ -29,6 +29,12 @@ export interface AgentBench {
   baselineRequests: number;
   baselineFillLatencyP50Ms: number;
   baselineFillLatencyP99Ms: number;
+  /** `tern start` to its running line on a fresh KV. */
+  coldStartMs: number;
+  /** The same after a SIGKILL, with every request of the run in the KV (recovery). */
+  restartAfterKillMs: number;
+  /** Requests in the KV at that restart. */
+  requestsInKv: number;
 }
 
 /** Options of {@link benchAgent}. */
@@ -99,7 +105,9 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<AgentBen
     await clock.watch(info.rollups.map((r) => ({ chainId: r.chainId, wsUrl: r.rpcWs })));
     const files = await prepareDevnetAgent(info, { dir, logLevel: "warning" });
     agent = new AgentProcess({ configPath: files.configPath, env: files.env });
+    let t = performance.now();
     await agent.start();
+    const coldStartMs = Math.round(performance.now() - t);
     const lp = info.accounts.lp.address;
 
     log(`agent bench: ${n} requests at ${opts.ratePerSecond ?? 25}/s`);
@@ -119,6 +127,11 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<AgentBen
     const lastFilled = Math.max(
       ...[...burstFills.values()].map((f) => clock.arrival(f.chainId, f.blockNumber) ?? 0),
     );
+    log("agent bench: SIGKILL and restart (recovery)");
+    await agent.kill("SIGKILL");
+    t = performance.now();
+    await agent.start();
+    const restartAfterKillMs = Math.round(performance.now() - t);
     await agent.stop();
 
     log(`agent bench: baseline polling LP, period ${period} ms, ${baselineN} requests`);
@@ -140,6 +153,9 @@ export async function benchAgent(opts: AgentBenchOptions = {}): Promise<AgentBen
       baselineRequests: baseLat.length,
       baselineFillLatencyP50Ms: Math.round(quantile(baseLat, 0.5)),
       baselineFillLatencyP99Ms: Math.round(quantile(baseLat, 0.99)),
+      coldStartMs,
+      restartAfterKillMs,
+      requestsInKv: steady.length + burstReqs.length,
     };
   } finally {
     clock.close();

@@ -6,6 +6,9 @@
  */
 
 import type { RuntimeBench } from "./runtime.ts";
+import type { AgentBench } from "./agent.ts";
+import type { AgentMemoryBench } from "./agent_memory.ts";
+import type { LinkBenchResult } from "../bench_link.ts";
 
 /** The machine the run happened on. */
 export async function machine(): Promise<string> {
@@ -70,10 +73,92 @@ function runtimeRows(r: RuntimeBench): Row[] {
   ];
 }
 
+function linkRows(r: LinkBenchResult): Row[] {
+  return [
+    {
+      figure: "link: statuses persisted, sent and acked per second",
+      value: `${r.persistSendAckPerSec}`,
+      baseline: "—",
+      ratio: "—",
+      target: "≥ 5,000/s",
+      met: r.persistSendAckPerSec >= 5_000,
+    },
+    {
+      figure: `link: coordinator back up → ${r.queuedWhileDown} queued statuses stored (ms)`,
+      value: `${r.reconnectMs}`,
+      baseline: "—",
+      ratio: "—",
+      target: "< 200 ms",
+      met: r.reconnectMs < 200,
+    },
+  ];
+}
+
+function agentRows(r: AgentBench): Row[] {
+  return [
+    {
+      figure: `fill latency p50 (ms, ${r.latencyRequests} requests)`,
+      value: `${r.fillLatencyP50Ms}`,
+      baseline: `polling LP every ${r.baselinePollPeriodMs} ms: ${r.baselineFillLatencyP50Ms}`,
+      ratio: `${(r.baselineFillLatencyP50Ms / Math.max(1, r.fillLatencyP50Ms)).toFixed(0)}× faster`,
+      target: "< 100 ms",
+      met: r.fillLatencyP50Ms < 100,
+    },
+    {
+      figure: "fill latency p99 (ms)",
+      value: `${r.fillLatencyP99Ms}`,
+      baseline: `polling LP: ${r.baselineFillLatencyP99Ms}`,
+      ratio: `${(r.baselineFillLatencyP99Ms / Math.max(1, r.fillLatencyP99Ms)).toFixed(0)}× faster`,
+      target: "< 500 ms",
+      met: r.fillLatencyP99Ms < 500,
+    },
+    {
+      figure: `burst of ${r.burstRequests} requests until all filled (ms)`,
+      value: `${r.burst1000AllFilledMs}`,
+      baseline: "—",
+      ratio: "—",
+      target: "< 30,000 ms",
+      met: r.burst1000AllFilledMs < 30_000,
+    },
+    {
+      figure: `restart after SIGKILL with ${r.requestsInKv} requests in KV (ms to running)`,
+      value: `${r.restartAfterKillMs}`,
+      baseline: `cold start ${r.coldStartMs} ms`,
+      ratio: `${(r.restartAfterKillMs / Math.max(1, r.coldStartMs)).toFixed(2)}×`,
+      target: "≤ 2× a cold start",
+      met: r.restartAfterKillMs <= 2 * r.coldStartMs,
+    },
+  ];
+}
+
+function memoryRows(r: AgentMemoryBench): Row[] {
+  return [
+    {
+      figure: "memory: 1,000 active requests (RSS growth MB / heap MB)",
+      value: `${r.active1000RssMB} / ${r.active1000HeapMB}`,
+      baseline: "—",
+      ratio: "—",
+      target: "heap < 50 MB",
+      met: r.active1000HeapMB < 50,
+    },
+    {
+      figure: `memory: ${r.passivatedRecovered} historical requests, passivated (RSS MB / heap MB)`,
+      value: `${r.passivated100kRssMB} / ${r.passivated100kHeapMB}`,
+      baseline: "—",
+      ratio: "—",
+      target: "RSS < 100 MB",
+      met: r.passivated100kRssMB < 100,
+    },
+  ];
+}
+
 /** Writes the report for `results` to `path`. */
 export async function writeReport(results: Record<string, unknown>, path: string): Promise<void> {
   const rows: Row[] = [];
   if (results.runtime) rows.push(...runtimeRows(results.runtime as RuntimeBench));
+  if (results.link) rows.push(...linkRows(results.link as LinkBenchResult));
+  if (results.agent) rows.push(...agentRows(results.agent as AgentBench));
+  if (results.memory) rows.push(...memoryRows(results.memory as AgentMemoryBench));
   const lines = [
     "# Benchmarks",
     "",
