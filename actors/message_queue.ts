@@ -9,7 +9,7 @@
  */
 import type { Behavior, Ctx, Effect, Step } from "../lib/runtime/types.ts";
 import { type AppendStatus, paths } from "../lib/agent/messages.ts";
-import { agentFrame, type StatusBody } from "../lib/link/frames.ts";
+import { agentFrame, type StatusBody, statusBodySchema } from "../lib/link/frames.ts";
 import {
   addToWindow,
   fitToEntry,
@@ -197,11 +197,28 @@ export function messageQueueBehavior(services: LinkServices): Behavior<QueueStat
             state: { ...s, sender: initialSenderState(outbox.stats()) },
             effects: [ctx.send(paths.link, { type: "QueueStarted" })],
           };
-        case "AppendStatus":
+        case "AppendStatus": {
+          // A body the coordinator would refuse would block the ordered stream for good: it is
+          // refused here, at the door, logged and counted (a producer's bug, not a link state).
+          const body = statusBodyOf(msg.report);
+          const checked = statusBodySchema.safeParse(body);
+          if (!checked.success) {
+            const reason = checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+              .join("; ");
+            services.counters.badFrames.invalid_status =
+              (services.counters.badFrames.invalid_status ?? 0) + 1;
+            log.error("status of {kind} {id} not queued: {reason}", {
+              kind: body.kind,
+              id: body.id,
+              reason,
+            });
+            return { state: s };
+          }
           // The pending buffer is owned by this actor and only appended to here; copying it for
           // every status would make a burst of n statuses cost n² while an append is in flight.
-          s.pending.push(fitToEntry(statusBodyOf(msg.report)));
+          s.pending.push(fitToEntry(body));
           return startAppend(s, ctx);
+        }
         case "Appended": {
           const recent = addToWindow(s.recent, msg.batch, msg.lastSeq);
           const next = step({ ...s, appending: false, recent }, ctx, {

@@ -66,6 +66,8 @@ export function reports(
   lp: string,
 ) {
   const out: StatusReport[] = [];
+  // Before its RequestCreated a request is only kept events: nothing to report yet.
+  if (!b.created) return out;
   if (
     resend || a.fsm !== b.fsm || a.reason !== b.reason || a.deferred !== b.deferred ||
     a.created !== b.created

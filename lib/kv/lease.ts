@@ -102,6 +102,26 @@ function leaseKey(chainId: number, account: string): Deno.KvKey {
   return [...LEASE_PREFIX, chainId, account.toLowerCase()];
 }
 
+/**
+ * A holder that ran on this host under a pid that no longer exists has crashed: its lease need
+ * not run out before a restart takes over (the fencing token still rises). Only checked where
+ * `/proc` tells; elsewhere the lease's time-to-live decides.
+ */
+function deadOnThisHost(holder: LeaseRecord, host: string): boolean {
+  if (holder.host !== host || holder.pid === Deno.pid) return false;
+  try {
+    Deno.statSync("/proc/self");
+  } catch {
+    return false;
+  }
+  try {
+    Deno.statSync(`/proc/${holder.pid}`);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function hostName(): string {
   try {
     return Deno.hostname();
@@ -131,7 +151,9 @@ export async function holdInstance(kv: Deno.Kv, opts: HoldOptions): Promise<Inst
     const op = kv.atomic();
     for (const [i, entry] of found.entries()) {
       const cur = entry.value;
-      if (cur && cur.instanceId !== instanceId && cur.expiresAt > now) {
+      if (
+        cur && cur.instanceId !== instanceId && cur.expiresAt > now && !deadOnThisHost(cur, host)
+      ) {
         throw new InstanceBusyError(cur);
       }
       const token = (cur?.token ?? 0) + 1;

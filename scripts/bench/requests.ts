@@ -84,13 +84,14 @@ export async function createRequests(
     const wallet = devnetWalletClient(lane.source, user, { timeoutMs: 30_000 });
     const reader = devnetPublicClient(lane.source, { timeoutMs: 30_000 });
     let nonce = await reader.getTransactionCount({ address: user.address, blockTag: "pending" });
+    let last: Hex | undefined;
     for (const i of lane.n) {
       if (opts.ratePerSecond) {
         const due = start + (i * 1000) / opts.ratePerSecond;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      await wallet.writeContract({
+      last = await wallet.writeContract({
         address: lane.source.requestManager,
         abi: requestManagerAbi,
         functionName: "createRequest",
@@ -106,6 +107,8 @@ export async function createRequests(
         gas: 400_000n,
       });
     }
+    // A lane's last request mined means every one before it is (nonces are in order).
+    if (last) await reader.waitForTransactionReceipt({ hash: last });
   }));
   const out: BenchRequest[] = [];
   for (const [source, target] of [[a, b], [b, a]]) {

@@ -238,6 +238,8 @@ export async function claim(
     functionName: "claimRequest",
     args: [request.requestId, fillId],
     value: stake,
+    // A fixed limit: with interval mining the estimate can be taken on a different state.
+    gas: 500_000n,
   }));
   const [made] = eventsOf(requestManagerAbi, "ClaimMade", receipt, request.source.requestManager);
   assert.ok(made, "ClaimMade emitted");
@@ -257,6 +259,7 @@ export async function challenge(
     functionName: "challengeClaim",
     args: [claimId],
     value,
+    gas: 500_000n,
   }));
 }
 

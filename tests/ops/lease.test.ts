@@ -168,3 +168,39 @@ Deno.test("two processes on one KV file: busy, stop request, crash and takeover"
     await t.cleanup();
   }
 });
+
+Deno.test("a holder on this host whose process is gone is taken over before its lease runs out", async () => {
+  const t = await tempKv();
+  const clock = new ManualClock(1_000_000);
+  try {
+    // A process that has exited: its pid no longer exists on this host.
+    const gone = new Deno.Command("true").spawn();
+    await gone.status;
+    const deadHolder = {
+      instanceId: "crashed1",
+      pid: gone.pid,
+      host: Deno.hostname(),
+      since: clock.now(),
+      renewedAt: clock.now(),
+      expiresAt: clock.now() + 60_000,
+      token: 7,
+      chainId: 5,
+      account: ACCOUNT.toLowerCase(),
+    };
+    await t.kv.set(["tern", "lease", 5, ACCOUNT.toLowerCase()], deadHolder);
+    const taker = await holdInstance(t.kv, { chainIds: [5], account: ACCOUNT, clock });
+    assert.equal(taker.tokens.get(5), 8, "the fencing token still rises");
+    await taker.release();
+    // A live holder elsewhere (another host) is still refused until its lease expires.
+    await t.kv.set(["tern", "lease", 5, ACCOUNT.toLowerCase()], {
+      ...deadHolder,
+      host: "elsewhere",
+    });
+    await assert.rejects(
+      holdInstance(t.kv, { chainIds: [5], account: ACCOUNT, clock }),
+      InstanceBusyError,
+    );
+  } finally {
+    await t.cleanup();
+  }
+});
