@@ -201,12 +201,19 @@ export async function readView(
   }));
   const gas = q.gasPrice ? rpc.request<string>("eth_gasPrice", [], { signal }) : undefined;
   const params = q.params ? readParams(q.params, q.lp, call) : undefined;
+  // All awaited together: one failing read must not leave the others' rejections unhandled.
+  const [nativeBalance, tokenEntries, paramsRead, gasPrice] = await Promise.all([
+    balance,
+    tokens,
+    params,
+    gas,
+  ]);
   const out: ViewData = {
-    nativeBalance: String(BigInt(await balance)),
-    tokens: Object.fromEntries(await tokens),
+    nativeBalance: String(BigInt(nativeBalance)),
+    tokens: Object.fromEntries(tokenEntries),
   };
-  if (params) out.params = await params;
-  if (gas) out.gasPrice = String(BigInt(await gas));
+  if (paramsRead) out.params = paramsRead;
+  if (gasPrice !== undefined) out.gasPrice = String(BigInt(gasPrice));
   return out;
 }
 

@@ -9,7 +9,7 @@
 import type { LogLevel } from "@logtape/logtape";
 import { loadConfig } from "../config/mod.ts";
 import { readKeystoreFile, readPassword, terminalPrompt } from "../keystore/mod.ts";
-import { registerSecret, setupLogging } from "../log.ts";
+import { getLog, registerSecret, setupLogging } from "../log.ts";
 import { type RunningAgent, startAgent } from "../agent/run.ts";
 
 /** Command-line flags that override the config's logging settings. */
@@ -42,5 +42,24 @@ export async function startFromConfigFile(
     format: flags.logFormat ?? config.agent.logFormat,
     level: flags.logLevel ?? config.agent.logLevel,
   });
+  guardAgainstStrayRejections();
   return await startAgent({ config, privateKey });
+}
+
+let guarded = false;
+
+/**
+ * A promise rejected with nobody listening (a bug, typically an I/O error in a path that forgot
+ * to await) would end the process; an LP agent must keep its other chains and requests going, so
+ * it is logged as an error instead. Actors' own failures are handled by their supervisors.
+ */
+function guardAgainstStrayRejections(): void {
+  if (guarded) return;
+  guarded = true;
+  const log = getLog("agent");
+  globalThis.addEventListener("unhandledrejection", (ev) => {
+    ev.preventDefault();
+    const reason = ev.reason instanceof Error ? ev.reason.message : String(ev.reason);
+    log.error("unhandled rejection (kept running): {reason}", { reason });
+  });
 }
