@@ -272,3 +272,32 @@ Deno.test("stopping while a connection attempt hangs aborts it and returns promp
     }
   });
 });
+
+Deno.test("a status the coordinator would refuse is refused at the queue; the stream goes on", async () => {
+  await withCoordinator(async (coord) => {
+    await withTempDir(async (dir) => {
+      const agent = await startTestAgent({ kvPath: `${dir}/a.kv`, url: coord.url });
+      try {
+        await waitFor("connected", () => agent.services.state() === "connected");
+        agent.system.send(paths.queue, { type: "AppendStatus", report: report(1) });
+        // chain id 0 is not a chain: such a body would block the ordered stream for good
+        agent.system.send(paths.queue, {
+          type: "AppendStatus",
+          report: { ...report(2), chainId: 0 },
+        });
+        agent.system.send(paths.queue, { type: "AppendStatus", report: report(3) });
+        await waitFor("two stored", () => coord.stats().agents[0]?.lastSeq === 2);
+        await waitFor("outbox empty", () => agent.services.outboxDepth() === 0);
+        const page = await coord.store.messages("agent-a", { limit: 10 });
+        assert.deepEqual(
+          page.map((m) => (m.body as { details: { n: number } }).details.n),
+          [1, 3],
+        );
+        assert.equal(agent.services.counters.badFrames.invalid_status, 1);
+        assert.equal(coord.stats().agents[0].gaps, 0);
+      } finally {
+        await agent.stop();
+      }
+    });
+  });
+});
