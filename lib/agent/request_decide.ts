@@ -355,7 +355,12 @@ export function applyTxOutcome(
     const attempt = next.attempts[purpose] ?? 1;
     const reverts = { ...next.reverts };
     if (o.status === "reverted") reverts[purpose] = (reverts[purpose] ?? 0) + 1;
-    const delay = Math.min(60_000, 5_000 * 2 ** Math.max(0, attempt - 1));
+    // A sender that is only full ("busy") frees up within moments: come back soon, spread by
+    // the request id so a burst does not return all at once. Anything else backs off.
+    const busy = o.status === "failed" && /^busy\b/.test(o.reason ?? "");
+    const delay = busy
+      ? 200 + (parseInt(next.id.slice(-4), 16) || 0) % 800
+      : Math.min(60_000, 5_000 * 2 ** Math.max(0, attempt - 1));
     return { ...next, reverts, retryAt: nowMs + delay };
   };
   const exhausted = (purpose: string) =>
