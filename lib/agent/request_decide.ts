@@ -287,9 +287,11 @@ export function decide(
         const t = timeBasedWake(step.reason, view, nowMs);
         // proof finality is also judged on the target chain's clock: when that runs ahead of
         // ours, the views bring the moment sooner than the wall-clock timer
-        const chainAhead = (view.targetChainTime ?? 0) > view.wallClock + 1;
+        const targetAhead = (view.targetChainTime ?? 0) > view.wallClock + 1;
+        const sourceAhead = view.sourceChainTime > view.wallClock + 1;
         if (/stale_view/.test(step.reason)) needViews = true;
-        else if (/proof_not_final/.test(step.reason) && chainAhead) needViews = true;
+        else if (/proof_not_final/.test(step.reason) && targetAhead) needViews = true;
+        else if (/claim_not_terminated/.test(step.reason) && sourceAhead) needViews = true;
         if (t !== undefined) wake(t);
       }
       break;
