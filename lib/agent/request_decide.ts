@@ -237,7 +237,14 @@ export function decide(
       if (step.kind === "withdraw") {
         const key = `withdraw:${c.claimId}`;
         const srcChain = settings.chains[String(s.sourceChainId)];
-        if (srcChain && (s.attempts[key] ?? 0) < settings.maxTxAttempts) {
+        // only reverts count against the limit: a transaction that never got in is sent again
+        const withdrawing = Object.values(s.pending).some((p) =>
+          p.purpose === "withdraw" && p.claimId === c.claimId
+        );
+        if (
+          srcChain && !withdrawing && !retryLater &&
+          (s.reverts?.[key] ?? 0) < settings.maxTxAttempts
+        ) {
           send(
             s.sourceChainId,
             key,
@@ -254,11 +261,21 @@ export function decide(
       }
       if (step.kind === "challenge") {
         const srcChain = settings.chains[String(s.sourceChainId)];
-        const txId = txIds.challenge(c.claimId, c.moves);
-        if (srcChain && !s.pending[txId] && !(s.attempts[txId] ?? 0)) {
+        const key = txIds.challenge(c.claimId, c.moves);
+        // a new id per attempt (the sender answers a known id with its first outcome); only
+        // reverts count against the limit
+        const tries = s.attempts[key] ?? 0;
+        const txId = tries === 0 ? key : `${key}:${tries}`;
+        const challenging = Object.values(s.pending).some((p) =>
+          p.purpose === "challenge" && p.claimId === c.claimId
+        );
+        if (
+          srcChain && !challenging && !retryLater &&
+          (s.reverts?.[key] ?? 0) < settings.maxTxAttempts
+        ) {
           send(
             s.sourceChainId,
-            txId,
+            key,
             txId,
             "challenge",
             srcChain.requestManager,
@@ -413,6 +430,13 @@ export function applyTxOutcome(
       if (o.status !== "mined") {
         nc = { ...c, txPending: false, reason: `${o.purpose} ${o.status}: ${o.reason ?? ""}` };
         if (o.purpose === "withdraw" && finalRevert) nc = { ...nc, withdrawnByUs: true };
+        // the attempt key of this claim step, for the revert count and the retry timer
+        const key = o.purpose === "withdraw"
+          ? `withdraw:${c.claimId}`
+          : o.id.split(":").slice(0, 3).join(":");
+        if (!finalRevert) next = retry(key);
+        // a revert that can never succeed ends this step for good
+        else next = { ...next, reverts: { ...next.reverts, [key]: settings.maxTxAttempts } };
       }
       return { ...next, claims: { ...next.claims, [c.claimId]: nc } };
     }
