@@ -238,8 +238,16 @@ export async function linkFigures(
       if (m.seq > expected) gaps += m.seq - expected;
       expected = m.seq + 1;
       if (m.type !== "status") continue;
-      const b = m.body as { kind?: string; id?: string; state?: string; at?: string };
-      const k = JSON.stringify([b.kind, b.id, b.state, b.at]);
+      const b = m.body as {
+        kind?: string;
+        id?: string;
+        state?: string;
+        at?: string;
+        details?: unknown;
+      };
+      // The same report twice: every field equal (two changes in one millisecond differ in
+      // their details, e.g. a new deferral reason).
+      const k = JSON.stringify([b.kind, b.id, b.state, b.at, b.details]);
       if (seen.has(k)) duplicates++;
       seen.add(k);
       if (b.kind === "request" && typeof b.id === "string") {
