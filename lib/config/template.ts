@@ -60,6 +60,9 @@ rpc_urls = ["<L1_RPC_URL>"]
 # Address of the Resolver contract, for L1 resolution (optional).
 # resolver = "0x..."
 # rpc_timeout_ms = 5000
+# Who carries fill and non-fill proofs to L1 for L1 resolution: "none" (real rollup bridges;
+# relaying over them is not supported yet, such a claim waits) or "devnet" (tern's devnet relay).
+# proof_relay = "none"
 
 [[chains]]
 name = "optimism"
