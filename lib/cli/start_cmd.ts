@@ -16,15 +16,21 @@ import { runDemo } from "./demo.ts";
 /** After a stop signal the process exits by this time (ms), whatever is still hanging. */
 export const SHUTDOWN_BOUND_MS = 1_900;
 
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+/** A second signal this soon after the first is the same Ctrl-C (`deno task` forwards it too). */
+const SAME_SIGNAL_MS = 500;
+
+/** Resolves on the first SIGINT or SIGTERM; a later, separate one exits at once. */
 function stopSignal(): { signal: Promise<string>; dispose(): void } {
-  let fired = false;
+  let firedAt: number | undefined;
   let resolve: (s: string) => void = () => {};
   const signal = new Promise<string>((r) => resolve = r);
   const handlers = (["SIGINT", "SIGTERM"] as const).map((sig) => {
     const h = () => {
-      if (fired) Deno.exit(130);
-      fired = true;
+      if (firedAt !== undefined) {
+        if (Date.now() - firedAt > SAME_SIGNAL_MS) Deno.exit(130);
+        return;
+      }
+      firedAt = Date.now();
       resolve(sig);
     };
     Deno.addSignalListener(sig, h);
@@ -72,14 +78,19 @@ export function startCommand() {
           agent.inspectorUrl ? `, inspector ${agent.inspectorUrl}` : ""
         })`,
       );
-      const reason = await Promise.race([
-        stop.signal.then((s) => `${s} received`),
-        agent.stopped,
+      const outcome = await Promise.race([
+        stop.signal.then((s) => ({ reason: `${s} received`, failed: false })),
+        agent.stopped.then((reason) => ({
+          reason,
+          // asked to stop (tern stop) is a normal end; a lost lease or a fatal failure is not
+          failed: !/stop requested/.test(reason),
+        })),
       ]);
       const cancel = shutdownGuard(SHUTDOWN_BOUND_MS);
-      await agent.stop(reason);
+      await agent.stop(outcome.reason);
       cancel();
-      console.log(`tern: stopped (${reason})`);
+      console.log(`tern: stopped (${outcome.reason})`);
+      if (outcome.failed) Deno.exitCode = 1;
     } finally {
       stop.dispose();
     }
