@@ -76,7 +76,9 @@ export function withdrawExpiredData(requestId: Hex): Hex {
 
 /** Idempotency keys; `attempt` > 0 only for a deliberate retry after a failure. */
 export const txIds = {
-  approve: (requestId: string, attempt = 0) => withAttempt(`approve:${requestId}`, attempt),
+  /** One approval per (chain, token), shared by every request that needs it. */
+  approve: (chainId: number, token: string, attempt = 0) =>
+    withAttempt(`approve:${chainId}:${token.toLowerCase()}`, attempt),
   fill: (requestId: string, attempt = 0) => withAttempt(`fill:${requestId}`, attempt),
   claim: (requestId: string, attempt = 0) => withAttempt(`claim:${requestId}`, attempt),
   challenge: (claimId: string, round: number) => `challenge:${claimId}:${round}`,

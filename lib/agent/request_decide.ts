@@ -42,6 +42,9 @@ export interface Decision {
   wakeAt?: number;
 }
 
+/** How long a request waits on an approval another request sent before sending its own. */
+const APPROVAL_WAIT_MS = 120_000;
+
 const hasPending = (s: RequestActorState, purpose: string) =>
   Object.values(s.pending).some((p) => p.purpose === purpose);
 
@@ -95,6 +98,25 @@ export function decide(
   const targetChain = settings.chains[String(target)];
 
   // --- fill
+  // The approval is shared by every request on that token: only the first sender hears its
+  // outcome, so the others stop waiting once a view shows the allowance (or after a while).
+  if (hasPending(s, "approve")) {
+    const allowance = s.views[String(target)]?.tokens[r.targetToken.toLowerCase()]?.allowance;
+    const covered = allowance !== undefined && BigInt(allowance) >= BigInt(r.amount);
+    const pending = Object.fromEntries(
+      Object.entries(s.pending).filter(([, p]) =>
+        p.purpose !== "approve" || !(covered || nowMs - p.sentAt > APPROVAL_WAIT_MS)
+      ),
+    );
+    if (Object.keys(pending).length !== Object.keys(s.pending).length) s = { ...s, pending };
+    if (hasPending(s, "approve")) {
+      needViews = true;
+      const sent = Math.min(
+        ...Object.values(s.pending).filter((p) => p.purpose === "approve").map((p) => p.sentAt),
+      );
+      wake(sent + APPROVAL_WAIT_MS + 1);
+    }
+  }
   // after a failed or reverted transaction the next attempt waits (s.retryAt)
   const retryLater = s.retryAt !== undefined && nowMs < s.retryAt;
   if (retryLater) wake(s.retryAt!);
@@ -131,7 +153,7 @@ export function decide(
         send(
           target,
           "approve",
-          txIds.approve(s.id, n),
+          txIds.approve(target, r.targetToken, n),
           "approve",
           r.targetToken,
           approveData(targetChain.fillManager, d.approve),

@@ -307,3 +307,20 @@ Deno.test("a failing approve is retried a bounded number of times", () => {
   assert.equal(b.txs().length, 0);
   assert.match(b.state.fillBlocked!, /approve reverted/);
 });
+
+Deno.test("requests on one token share one approval; one whose approval another sent fills once the allowance shows", () => {
+  const low = { [TGT]: { tokens: { [TGT_TOKEN]: { balance: "1000", allowance: "0" } } } };
+  const first = new Bench();
+  first.views(low);
+  first.event(created(), ref(SRC, T0));
+  const second = new Bench();
+  second.views(low);
+  second.event(created({ nonce: "2" }), ref(SRC, T0));
+  const [a] = first.txs();
+  const [b] = second.txs();
+  assert.equal(a.purpose, "approve");
+  assert.equal(a.id, b.id, "the same approval id: the sender sends it once");
+  // Only the first requester hears the outcome; the second sees the allowance in a view.
+  second.views();
+  assert.deepEqual(second.txs().map((t) => t.purpose), ["fill"]);
+});
