@@ -32,19 +32,20 @@ export interface HistoryEntry {
   reason?: string;
 }
 
-/** The request as RequestCreated describes it. */
-export interface RequestInfo {
-  sourceToken: Address;
-  targetToken: Address;
-  sourceAddress: Address;
-  targetAddress: Address;
-  amount: Dec;
-  nonce: Dec;
-  validUntil: number;
-  lpFee: Dec;
-  /** Ref key of the RequestCreated log (for EventRemoved). */
-  key: string;
-}
+/** The request as RequestCreated describes it, with the key of that log (for EventRemoved). */
+export type RequestInfo =
+  & Pick<
+    Extract<BridgeEvent, { type: "RequestCreated" }>,
+    | "sourceToken"
+    | "targetToken"
+    | "sourceAddress"
+    | "targetAddress"
+    | "amount"
+    | "nonce"
+    | "validUntil"
+    | "lpFee"
+  >
+  & { key: string };
 
 /** A fill of the request seen on the target chain. */
 export interface FillRecord {
