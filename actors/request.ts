@@ -100,7 +100,10 @@ export function requestBehavior(
       `${s.fsm}${s.deferred ? " (deferred)" : ""} ${s.sourceChainId}→${s.targetChainId ?? "?"} ` +
       `amount=${s.amount ?? "?"} claims=${Object.keys(s.claims).length}` +
       (s.reason ? ` reason=${s.reason}` : ""),
-    onStart: () => ({ type: "Resync" }),
+    // After a restart or a recovery, report again: a report released just before a crash may
+    // not have reached the status hub. An activation from a passivated snapshot has nothing new.
+    onStart: (_state, reason) =>
+      reason === "restart" || reason === "recovery" ? { type: "Resync" } : undefined,
     handle(state, msg, ctx) {
       const now = opts.clock?.now() ?? ctx.now();
       const at = new Date(now).toISOString();

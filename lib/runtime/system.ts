@@ -23,6 +23,7 @@ import {
   type Effect,
   type EnsureSpec,
   type ReplyTo,
+  type StartReason,
   type SupervisionSpec,
 } from "./types.ts";
 import { type ActorInfo, RuntimeMetrics } from "./metrics.ts";
@@ -55,7 +56,7 @@ export interface SystemOptions {
 }
 
 type Internal = { $timer: string } | { $task: number; gen: number; msg: unknown } | {
-  $start: true;
+  $start: StartReason;
 };
 
 function isInternal(msg: unknown): msg is Internal {
@@ -248,7 +249,7 @@ export class ActorSystem {
     this.#reg.cells.set(path, cell);
     this.#reg.addChild(parent, path);
     this.#bump(cell);
-    this.#goLive(cell);
+    this.#goLive(cell, "spawn");
     return true;
   }
 
@@ -299,7 +300,7 @@ export class ActorSystem {
         if (raw.gen !== cell.generation) return; // from before a restart
         msg = raw.msg;
       } else {
-        const m = cell.behavior.onStart?.(cell.state);
+        const m = cell.behavior.onStart?.(cell.state, raw.$start);
         if (m === undefined) return;
         msg = m;
       }
@@ -563,16 +564,16 @@ export class ActorSystem {
       this.#fail(cell, e instanceof Error ? e : new Error(String(e)), { reload: cell.path });
       return;
     }
-    this.#goLive(cell);
+    this.#goLive(cell, "restart");
   }
 
   /** Makes a cell active: re-arms timers, queues its start signal, then what waited. */
-  #goLive(cell: Cell): void {
+  #goLive(cell: Cell, reason: StartReason): void {
     for (const [name, t] of cell.timers) this.#wheel.arm(cell.path, name, t.at);
     cell.status = "active";
     const waiting = cell.pending;
     cell.pending = [];
-    if (cell.behavior.onStart) this.#post(cell, { $start: true });
+    if (cell.behavior.onStart) this.#post(cell, { $start: reason });
     for (const m of waiting) this.#post(cell, m);
     this.#armPassivation(cell);
   }
@@ -595,7 +596,7 @@ export class ActorSystem {
     if (this.#reg.cells.get(cell.path) !== cell || cell.status !== "passivating") return;
     if (cell.pending.length > 0 || cell.inbox > 0 || cell.held.length > 0 || cell.tasks.size > 0) {
       // Work arrived meanwhile: stay live (the next snapshot clears the passive flag).
-      this.#goLive(cell);
+      this.#goLive(cell, "activation");
       this.#bump(cell);
       return;
     }
@@ -638,7 +639,7 @@ export class ActorSystem {
         return;
       }
       this.#bump(cell); // clears the passive flag in KV
-      this.#goLive(cell);
+      this.#goLive(cell, "activation");
     })();
   }
 
@@ -731,7 +732,7 @@ export class ActorSystem {
     for (const { cell, migrated } of cells) {
       this.#reg.cells.set(cell.path, cell);
       if (migrated) this.#bump(cell); // persist the migrated state
-      this.#goLive(cell);
+      this.#goLive(cell, "recovery");
     }
     this.metrics.recovered = count;
   }

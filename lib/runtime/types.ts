@@ -116,6 +116,9 @@ export interface Ctx {
   ): Effect;
 }
 
+/** Why an actor became live; see {@link Behavior.onStart}. */
+export type StartReason = "spawn" | "restart" | "recovery" | "activation";
+
 /** Restart strategies, after Erlang/OTP. */
 export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one";
 
@@ -178,6 +181,10 @@ export interface Behavior<S = unknown, M = unknown> {
   passivateAfterMs?: number;
   /** How this actor supervises its children (default {@link DEFAULT_SUPERVISION}). */
   supervision?: Partial<SupervisionSpec>;
-  /** Sent to the actor once it is live after a restart or a recovery (e.g. to re-issue I/O). */
-  onStart?(state: S): M | undefined;
+  /**
+   * The message sent to the actor once it is live (e.g. to re-issue I/O), and why it started:
+   * first spawn, restart by its supervisor, recovery at system start, or activation from a
+   * passivated snapshot.
+   */
+  onStart?(state: S, reason: StartReason): M | undefined;
 }

@@ -291,7 +291,13 @@ Deno.test("Resync and restart re-send the current status", () => {
   b.send({ type: "Resync" });
   assert.equal(b.statuses().length, 1);
   assert.equal(b.statuses()[0].id, REQ);
-  assert.deepEqual(b.behavior.onStart?.(b.state), { type: "Resync" });
+  assert.deepEqual(b.behavior.onStart?.(b.state, "restart"), { type: "Resync" });
+  assert.deepEqual(b.behavior.onStart?.(b.state, "recovery"), { type: "Resync" });
+  assert.equal(
+    b.behavior.onStart?.(b.state, "activation"),
+    undefined,
+    "waking from a passivated snapshot re-sends nothing",
+  );
 });
 
 Deno.test("a failing approve is retried a bounded number of times", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ActorSystem, AskTimeoutError } from "../../lib/runtime/mod.ts";
+import { ActorSystem, AskTimeoutError, type Behavior } from "../../lib/runtime/mod.ts";
 import { tempKv } from "../support/kv.ts";
 import { waitFor } from "../support/wait.ts";
 import { counterBehavior, type CounterState } from "./fixtures.ts";
@@ -183,6 +183,52 @@ Deno.test("an actor that stops itself still sends the messages of the same step"
     system.send("/leaver", { type: "farewell", to: "/observer" });
     await waitFor(() => system.statusOf("/leaver") === "absent", "leaver stopped");
     await waitFor(() => system.stateOf<CounterState>("/observer")?.n === 1, "farewell delivered");
+  } finally {
+    await system.stop();
+    await t.cleanup();
+  }
+});
+
+Deno.test("onStart is told why the actor started: spawn, activation, restart, recovery", async () => {
+  type S = { starts: string[] };
+  type M = { type: "started"; reason: string } | { type: "sleep" } | { type: "boom" } | {
+    type: "poke";
+  };
+  const starter: Behavior<S, M> = {
+    kind: "starter",
+    version: 1,
+    initial: () => ({ starts: [] }),
+    onStart: (_s, reason) => ({ type: "started", reason }),
+    handle(s, msg, ctx) {
+      if (msg.type === "started") return { state: { starts: [...s.starts, msg.reason] } };
+      if (msg.type === "sleep") return { state: s, effects: [ctx.passivate()] };
+      if (msg.type === "boom") throw new Error("boom");
+      return { state: s };
+    },
+  };
+  const t = await tempKv();
+  let system = await ActorSystem.start({
+    kv: t.kv,
+    behaviors: [starter as Behavior],
+    rootSupervision: quiet,
+  });
+  const starts = () => system.stateOf<S>("/s")?.starts ?? [];
+  try {
+    system.spawn("/s", "starter");
+    await waitFor(() => starts().length === 1, "spawned");
+    await system.flush();
+    system.send("/s", { type: "sleep" });
+    await waitFor(() => system.statusOf("/s") === "passive", "passivated");
+    system.send("/s", { type: "poke" });
+    await waitFor(() => starts().length === 2, "activated");
+    await system.flush();
+    system.send("/s", { type: "boom" });
+    await waitFor(() => starts().length === 3, "restarted");
+    await system.flush();
+    await system.stop();
+    system = await ActorSystem.start({ kv: await t.reopen(), behaviors: [starter as Behavior] });
+    await waitFor(() => starts().length === 4, "recovered");
+    assert.deepEqual(starts(), ["spawn", "activation", "restart", "recovery"]);
   } finally {
     await system.stop();
     await t.cleanup();
