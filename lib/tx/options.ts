@@ -38,7 +38,7 @@ export interface TxSenderOptions {
 export const DEFAULT_TX_OPTIONS: TxSenderOptions = {
   feeBumpPercent: 12.5,
   stuckAfterMs: 30_000,
-  receiptPollMs: 1_000,
+  receiptPollMs: 500,
   confirmations: 1,
   rpcTimeoutMs: 5_000,
   gasHeadroomPercent: 20,

@@ -122,6 +122,15 @@ Deno.test({
           assert.deepEqual((await waitFilled(e, req, 30_000)).map((f) => f.filler), [lp]);
         },
       );
+
+      await t.step("a request that expired while the agent was down is not filled", async () => {
+        await e.agent.kill("SIGTERM");
+        const req = await createRequest(user2.a, b, TST, 3600);
+        await e.devnet.advanceTime(3700);
+        await e.agent.start();
+        await marker(e, user.a, b);
+        assert.deepEqual(await fillsOf(e, b, req.requestId), [], "expired: not filled");
+      });
     } finally {
       await e.stop();
     }
