@@ -109,13 +109,6 @@ export function decide(
       ),
     );
     if (Object.keys(pending).length !== Object.keys(s.pending).length) s = { ...s, pending };
-    if (hasPending(s, "approve")) {
-      needViews = true;
-      const sent = Math.min(
-        ...Object.values(s.pending).filter((p) => p.purpose === "approve").map((p) => p.sentAt),
-      );
-      wake(sent + APPROVAL_WAIT_MS + 1);
-    }
   }
   // after a failed or reverted transaction the next attempt waits (s.retryAt)
   const retryLater = s.retryAt !== undefined && nowMs < s.retryAt;
@@ -336,6 +329,15 @@ export function decide(
       break;
     }
     if (c !== s.claims[id]) s = { ...s, claims: { ...s.claims, [id]: c } };
+  }
+  // Waiting on an approval (ours, or another request's with the same id): watch the allowance
+  // in the views, and send our own after a while.
+  if (hasPending(s, "approve")) {
+    needViews = true;
+    const sent = Math.min(
+      ...Object.values(s.pending).filter((p) => p.purpose === "approve").map((p) => p.sentAt),
+    );
+    wake(sent + APPROVAL_WAIT_MS + 1);
   }
   return { state: s, txs, needViews, wakeAt };
 }

@@ -326,6 +326,8 @@ Deno.test("requests on one token share one approval; one whose approval another 
   const [b] = second.txs();
   assert.equal(a.purpose, "approve");
   assert.equal(a.id, b.id, "the same approval id: the sender sends it once");
+  assert.ok(second.state.subscribed.length > 0, "it watches the views for the allowance");
+  assert.ok(second.timers.has("tick"), "and sends its own approval if none shows up");
   // Only the first requester hears the outcome; the second sees the allowance in a view.
   second.views();
   assert.deepEqual(second.txs().map((t) => t.purpose), ["fill"]);
