@@ -426,7 +426,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
       return { ...next, pollFails };
     }
     next = { ...next, pollFails: 0 };
-    const { latestNonce, receipts, unconfirmed } = msg.result;
+    const { latestNonce, receipts, unconfirmed, unknown } = msg.result;
     const seen = new Set<string>();
     for (const rc of receipts) {
       const r = next.records[rc.id];
@@ -444,6 +444,7 @@ export function txSenderBehaviors(deps: TxSenderDeps): Behavior[] {
     let resync = false;
     for (const r of Object.values(next.records)) {
       if (r.phase !== "sent" || r.nonce === undefined) continue;
+      if (unknown.includes(r.id) && !seen.has(r.id)) continue; // read again next poll
       if (r.nonce < latestNonce && !unconfirmed.includes(r.id)) {
         // Spent on chain, none of our attempts mined: another sender took it (or a reorg).
         const lost = r.lost + 1;

@@ -42,6 +42,9 @@ export interface Decision {
   wakeAt?: number;
 }
 
+/** Most history entries a request keeps (its snapshot must stay under KV's 64 KiB). */
+const MAX_HISTORY = 64;
+
 /** How long a request waits on an approval another request sent before sending its own. */
 const APPROVAL_WAIT_MS = 120_000;
 
@@ -383,15 +386,22 @@ export function applyTxOutcome(
   const info = { tx: o.hash, block: o.blockNumber, reason: o.reason };
   const finalRevert = o.status === "reverted" && (FINAL_REVERTS[o.purpose]?.test(o.reason ?? "") ??
     false);
-  const note = (reason: string) => ({
-    ...next,
-    history: [...next.history, {
+  // A full sender ("busy") is not an event of the request: no history entry, so retries in a
+  // burst cannot grow the snapshot. Otherwise the history keeps its first entries and the latest.
+  const busy = o.status === "failed" && /^busy\b/.test(o.reason ?? "");
+  const note = (reason: string) => {
+    if (busy) return next;
+    const history = [...next.history, {
       state: next.fsm,
       at: new Date(nowMs).toISOString(),
       ...info,
       reason,
-    }],
-  });
+    }];
+    const trimmed = history.length > MAX_HISTORY
+      ? [...history.slice(0, 8), ...history.slice(history.length - (MAX_HISTORY - 8))]
+      : history;
+    return { ...next, history: trimmed };
+  };
   // a transaction that never got in (RPC, signer) is retried with back-off for as long as the
   // step is still right; one that reverted is retried at most maxTxAttempts times
   const retry = (purpose: string): RequestActorState => {
@@ -400,7 +410,6 @@ export function applyTxOutcome(
     if (o.status === "reverted") reverts[purpose] = (reverts[purpose] ?? 0) + 1;
     // A sender that is only full ("busy") frees up within moments: come back soon, spread by
     // the request id so a burst does not return all at once. Anything else backs off.
-    const busy = o.status === "failed" && /^busy\b/.test(o.reason ?? "");
     const delay = busy
       ? 200 + (parseInt(next.id.slice(-4), 16) || 0) % 800
       : Math.min(60_000, 5_000 * 2 ** Math.max(0, attempt - 1));

@@ -255,6 +255,8 @@ export interface PollResult {
   receipts: SeenReceipt[];
   /** Ids with a receipt that still lacks confirmations (mined, not reported yet). */
   unconfirmed: string[];
+  /** Ids whose receipt could not be read this time (RPC error): nothing is concluded. */
+  unknown: string[];
 }
 
 /**
@@ -275,6 +277,9 @@ export async function poll(
   const due = inFlight.filter((r) => r.nonce < latestNonce);
   const receipts: SeenReceipt[] = [];
   const unconfirmed: string[] = [];
+  const unknown: string[] = [];
+  // One failed read costs only its record this round: with many transactions in flight on a
+  // flaky RPC, a poll that failed whole on any error would never finish one.
   await Promise.all(due.flatMap((r) =>
     r.hashes.map(async (hash) => {
       let rc;
@@ -282,7 +287,8 @@ export async function poll(
         rc = await client.getTransactionReceipt({ hash });
       } catch (err) {
         if (/not (be )?found|could not be found/i.test(errorText(err))) return;
-        throw err;
+        unknown.push(r.id);
+        return;
       }
       const blockNumber = Number(rc.blockNumber);
       if (confirmations > 1 && head - blockNumber + 1 < confirmations) {
@@ -296,7 +302,7 @@ export async function poll(
       receipts.push(seen);
     })
   ));
-  return { latestNonce, head, receipts, unconfirmed };
+  return { latestNonce, head, receipts, unconfirmed, unknown };
 }
 
 async function replayReason(
