@@ -69,8 +69,8 @@ export function reports(
   // Before its RequestCreated a request is only kept events: nothing to report yet.
   if (!b.created) return out;
   if (
-    resend || a.fsm !== b.fsm || a.reason !== b.reason || a.deferred !== b.deferred ||
-    a.created !== b.created
+    resend || a.fsm !== b.fsm || reasonKind(a.reason) !== reasonKind(b.reason) ||
+    a.deferred !== b.deferred || a.created !== b.created
   ) {
     const filledBy = b.fill ? (b.fill.filler.toLowerCase() === lp ? "us" : "other") : undefined;
     const from = a.created && a.fsm !== b.fsm ? a.fsm : a.created ? b.fsm : undefined;
@@ -78,11 +78,22 @@ export function reports(
   }
   for (const c of Object.values(b.claims)) {
     const old = a.claims[c.claimId];
-    if (resend || !old || old.fsm !== c.fsm || old.reason !== c.reason) {
+    if (resend || !old || old.fsm !== c.fsm || reasonKind(old.reason) !== reasonKind(c.reason)) {
       out.push(claimReport(b, c, at));
     }
   }
   return out;
+}
+
+/**
+ * What a reason says, without its changing detail: `stale_view: chain 5: RPC not answering` and
+ * `stale_view: chain 5: view older than 10 s` are one reason for the coordinator, so a chain whose
+ * views flap between the two does not send a report per view.
+ */
+export function reasonKind(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const parts = reason.split(": ");
+  return parts.length > 2 ? parts.slice(0, 2).join(": ") : reason;
 }
 
 /** The outcome of one of our transactions, as a status report. */
