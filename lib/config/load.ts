@@ -67,6 +67,18 @@ function attributeToEnv(issue: ConfigIssue, origins: Map<string, string>): Confi
   return issue;
 }
 
+/** `value` with every table made an ordinary object (arrays and scalars as they are). */
+function plainValues(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainValues);
+  if (value !== null && typeof value === "object") {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === null || proto === Object.prototype) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValues(v)]));
+    }
+  }
+  return value;
+}
+
 /**
  * Parses and validates configuration text. Throws {@link ConfigError} listing every problem.
  *
@@ -86,7 +98,9 @@ export function parseConfig(text: string, options: LoadOptions & { env?: Env } =
   } catch (error) {
     throw new ConfigError(source, [syntaxIssue(error, text)]);
   }
-  const applied = applyEnvOverrides(fileSchema, parsed, env);
+  // TOML tables come without a prototype; some checks compare values with `<`, which throws on
+  // such an object where a number or a list was expected. Plain objects fail validation instead.
+  const applied = applyEnvOverrides(fileSchema, plainValues(parsed) as Record<string, unknown>, env);
   const result = fileSchema.safeParse(applied.doc);
   if (!result.success || applied.issues.length > 0) {
     const issues = [

@@ -195,3 +195,11 @@ Deno.test("random environment overrides yield a config or a ConfigError", () => 
     { numRuns: 400 },
   );
 });
+
+Deno.test("a table where a list was expected is a ConfigError naming the key (found by the property above)", () => {
+  const base = parse(validToml());
+  const text = stringify({ ...base, chains: { length: {} } });
+  const error = onlyConfigError(text);
+  assert.ok(error, "refused");
+  assert.ok(error.issues.some((i) => i.path.startsWith("chains")), error.format());
+});
