@@ -100,7 +100,11 @@ export function parseConfig(text: string, options: LoadOptions & { env?: Env } =
   }
   // TOML tables come without a prototype; some checks compare values with `<`, which throws on
   // such an object where a number or a list was expected. Plain objects fail validation instead.
-  const applied = applyEnvOverrides(fileSchema, plainValues(parsed) as Record<string, unknown>, env);
+  const applied = applyEnvOverrides(
+    fileSchema,
+    plainValues(parsed) as Record<string, unknown>,
+    env,
+  );
   const result = fileSchema.safeParse(applied.doc);
   if (!result.success || applied.issues.length > 0) {
     const issues = [
