@@ -8,18 +8,11 @@
  */
 
 import type { Behavior } from "../lib/runtime/mod.ts";
-import {
-  type AppendStatus,
-  type ChainView,
-  paths,
-  type StatusReport,
-} from "../lib/agent/messages.ts";
-import { emptyTally, type StatusTally, tallyReport, tallyView } from "../lib/agent/status_tally.ts";
+import { type AppendStatus, paths, type StatusReport } from "../lib/agent/messages.ts";
+import { emptyTally, type StatusTally, tallyReport } from "../lib/agent/status_tally.ts";
 
 /** Messages the StatusHub accepts. */
-export type StatusMsg =
-  | StatusReport
-  | { type: "View"; view: ChainView };
+export type StatusMsg = StatusReport;
 
 /** Init of the StatusHub. */
 export interface StatusInit {
@@ -41,9 +34,6 @@ export const statusBehavior: Behavior<StatusState, StatusMsg> = {
     forwardToLink: (init as StatusInit | undefined)?.forwardToLink ?? false,
   }),
   handle(state, msg, ctx) {
-    if (msg.type === "View") {
-      return { state: { ...state, ...tallyView(state, msg.view) } };
-    }
     const next = { ...state, ...tallyReport(state, msg) };
     if (!state.forwardToLink) return { state: next };
     const append: AppendStatus = { type: "AppendStatus", report: msg };

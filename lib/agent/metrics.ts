@@ -8,7 +8,7 @@
  * const metrics = createAgentMetrics();
  * const rpc = chainRpcFor(chain, { onCall: metrics.onRpcCall });
  * // after the system started:
- * metrics.attach(system, () => link?.outboxDepth() ?? 0);
+ * metrics.attach(system);
  * ```
  *
  * @module
@@ -25,8 +25,9 @@ export interface AgentMetrics {
   readonly registry: MetricsRegistry;
   /** Pass to every ChainRpc as `onCall`. */
   onRpcCall(info: RpcCallInfo): void;
-  /** Starts copying counts from the running system (and the outbox depth, when linked). */
-  attach(system: ActorSystem, outboxDepth?: () => number): void;
+  /** Starts copying counts from the running system's StatusHub (the outbox depth is sampled by
+   * the inspector actor). */
+  attach(system: ActorSystem): void;
 }
 
 const PURPOSE_COUNTER = {
@@ -48,7 +49,7 @@ export function createAgentMetrics(): AgentMetrics {
       m.rpcLatency.observe({ chain: info.chainId }, info.ms / 1000);
       if (!info.ok) rpcErrors.inc({ chain: info.chainId });
     },
-    attach(system, outboxDepth) {
+    attach(system) {
       registry.collect(() => {
         const t = system.stateOf<StatusTally>(paths.status);
         if (!t) return;
@@ -65,7 +66,6 @@ export function createAgentMetrics(): AgentMetrics {
             m.txFailures.setTotal({ chain, reason: `${purpose}:${state}` }, n);
           }
         }
-        if (outboxDepth) m.outboxDepth.set({}, outboxDepth());
       });
     },
   };

@@ -182,7 +182,6 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
     let inspector: InspectorHandle | undefined;
     if (config.inspector.enabled) {
-      const linkState = link?.state;
       inspector = await startInspector({
         system,
         kv,
@@ -190,7 +189,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         port: config.inspector.port,
         token: config.inspector.token,
         metrics: metrics.registry,
-        readiness: () => readiness(system, chainIds, linkState && (() => link!.state())),
+        readiness: () => readiness(system, chainIds, link && (() => link.state())),
       });
       const running = inspector;
       cleanups.push(() => running.stop());

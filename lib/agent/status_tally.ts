@@ -1,12 +1,12 @@
 /**
  * The StatusHub's arithmetic: cumulative counts of request, claim and transaction state changes,
- * reasons for ignored and deferred requests, fill latency and the latest view of every chain.
+ * reasons for ignored and deferred requests, and fill latency.
  * Pure functions over plain JSON, so the hub's snapshot stays small whatever the history.
  *
  * @module
  */
 
-import type { ChainView, StatusReport } from "./messages.ts";
+import type { StatusReport } from "./messages.ts";
 
 /** Upper bounds (ms) of the fill latency histogram buckets; the last bucket is open. */
 export const LATENCY_BUCKETS_MS = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;
@@ -43,8 +43,6 @@ export interface StatusTally {
   /** Sum of all fill latencies (ms) and their count, for the mean. */
   fillLatencySumMs: number;
   fillLatencyCount: number;
-  /** Latest view of each chain, by chain id. */
-  views: Record<string, ChainView>;
   /** Reports received in all (re-sent ones included). */
   reports: number;
 }
@@ -61,7 +59,6 @@ export function emptyTally(): StatusTally {
     fillLatency: new Array(LATENCY_BUCKETS_MS.length + 1).fill(0),
     fillLatencySumMs: 0,
     fillLatencyCount: 0,
-    views: {},
     reports: 0,
   };
 }
@@ -139,11 +136,6 @@ export function tallyReport(t: StatusTally, report: StatusReport): Partial<Statu
     }
   }
   return out;
-}
-
-/** The tally after a chain view arrived. */
-export function tallyView(t: StatusTally, view: ChainView): Partial<StatusTally> {
-  return { views: { ...t.views, [String(view.chainId)]: view } };
 }
 
 /**

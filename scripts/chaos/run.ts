@@ -12,12 +12,10 @@
  * @module
  */
 import { CoordinatorStore } from "../../lib/coordinator/store.ts";
-import { devnetConfigToml } from "../../lib/agent/devnet_config.ts";
-import { createKeystoreFile } from "../../lib/keystore/mod.ts";
+import { prepareDevnetAgent } from "../../lib/agent/devnet_setup.ts";
 import { startFaultProxy } from "../fault_proxy.ts";
 import { startDevnet } from "../devnet/mod.ts";
 import { createTraffic } from "../devnet/traffic.ts";
-import type { DevnetInfo } from "../devnet/types.ts";
 import { scanChains } from "./chain_scan.ts";
 import {
   type ChaosFigures,
@@ -178,10 +176,6 @@ async function scenario(x: {
   const info = devnet.info;
   const lp = info.accounts.lp;
 
-  const password = crypto.randomUUID();
-  const keystore = `${workDir}/lp-keystore.json`;
-  await createKeystoreFile(keystore, lp.privateKey, password, { n: 1024 });
-
   const faulty = info.rollups[1];
   const proxy = await startFaultProxy({
     target: faulty.rpcHttp,
@@ -209,26 +203,16 @@ async function scenario(x: {
     : await inProcessCoordinator({ kvPath, tokens });
   x.track(() => coordinator.stop());
 
-  // The agent reaches the faulty rollup only through the proxy.
-  const agentView: DevnetInfo = {
-    ...info,
-    rollups: info.rollups.map((r) =>
-      r.chainId === faulty.chainId ? { ...r, rpcHttp: proxy.url } : r
-    ),
-  };
-  const configPath = `${workDir}/tern.toml`;
-  await Deno.writeTextFile(
-    configPath,
-    devnetConfigToml(agentView, {
-      dataDir: `${workDir}/agent-data`,
-      keystore,
-      coordinator: { url: coordinator.url, agentId: AGENT_ID },
-    }),
-  );
+  // The agent reaches the faulty rollup only through the proxy (its ws:// feed included).
+  const files = await prepareDevnetAgent(info, {
+    dir: workDir,
+    coordinator: { url: coordinator.url, agentId: AGENT_ID },
+    rpcReplace: { [faulty.chainId]: [proxy.url] },
+  });
   const agent = new ChildProcess(
     "agent",
-    commandLine(o.agentCmd, { config: configPath }),
-    { TERN_KEYSTORE_PASSWORD: password, TERN_COORDINATOR_TOKEN: token },
+    commandLine(o.agentCmd, { config: files.configPath }),
+    { ...files.env, TERN_COORDINATOR_TOKEN: token },
     `${workDir}/agent.log`,
     REPO_ROOT,
     new RegExp(o.readyLine),
