@@ -32,8 +32,12 @@ import { metricsSampler } from "../inspector/sampler.ts";
 import { systemSource } from "../inspector/sources.ts";
 import { INSPECTOR_KIND, inspectorBehavior } from "../../actors/inspector.ts";
 import { readiness } from "./readiness.ts";
+import { specUpdateOf } from "./spec.ts";
 
 const log = getLog("agent");
+
+/** How often the spec is checked for changes (balances move with every fill and withdrawal). */
+const SPEC_EVERY_MS = 2_000;
 
 /** The version reported to the coordinator. */
 export const AGENT_VERSION = "0.1.0";
@@ -175,8 +179,20 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     if (link) {
       const services = link;
       startLink(system, services);
+      // The spec (balances, chains) goes to the link when it changes; the link sends it on
+      // every connect too.
+      let lastSpec = "";
+      const specTimer = setInterval(() => {
+        const update = specUpdateOf(system, config);
+        const text = JSON.stringify(update.spec);
+        if (text !== lastSpec) {
+          lastSpec = text;
+          system.send(paths.link, update);
+        }
+      }, SPEC_EVERY_MS);
       // Close the link cleanly; what is not acknowledged stays in the outbox for next time.
       cleanups.push(() => stopLink(system, services, 300));
+      cleanups.push(() => clearInterval(specTimer));
     }
     system.spawn("/inspector", INSPECTOR_KIND, { periodMs: 5_000 });
 

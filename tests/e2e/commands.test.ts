@@ -66,6 +66,31 @@ Deno.test({
       await command({ kind: "resume_chain", chainId: b.chainId });
       await waitFilled(e, toB, 20_000);
 
+      // The spec carries the chains and the LP's balances as the watchers read them.
+      const spec = await (async () => {
+        const until = Date.now() + 10_000;
+        for (;;) {
+          const agent = await (await fetch(`${c.httpUrl}/agents/e2e-agent`)).json();
+          const balances = agent.spec?.body?.balances ?? [];
+          if (balances.some((x: { symbol?: string }) => x.symbol === "TST")) return agent.spec.body;
+          if (Date.now() > until) {
+            throw new Error(`no spec with balances: ${JSON.stringify(agent)}`);
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      assert.deepEqual(
+        spec.chains.map((x: { chainId: number }) => x.chainId),
+        e.devnet.info.rollups.map((r) => r.chainId),
+      );
+      for (const r of e.devnet.info.rollups) {
+        assert.ok(
+          spec.balances.some((x: { chainId: number; symbol?: string }) =>
+            x.chainId === r.chainId && x.symbol === "TST"
+          ),
+          `a TST balance on ${r.name}`,
+        );
+      }
       const stats = c.stats().agents.find((x) => x.id === "e2e-agent")!;
       if (Deno.env.get("TERN_E2E_ECHO")) {
         console.log(JSON.stringify(stats));
